@@ -1,0 +1,35 @@
+/**
+ * What the domain needs from the outside world, built from the Worker's environment at the edge
+ * (routes, consumer, scheduled handler). The domain itself never reads `env`.
+ */
+import type { Config } from "./config";
+import { type Database, openDatabase } from "./db/client";
+import type { EmailDispatcher } from "./invitations/ports";
+import { queueEmailDispatcher } from "./queue/producer";
+
+export interface Deps {
+  db: Database;
+  /** Unix milliseconds; one clock for every expiry and timestamp decision. */
+  now: () => number;
+  emails: EmailDispatcher;
+  settings: {
+    publicUrl: string;
+    ticketSecret: string;
+    invitationTtlDays: number;
+    bulkMax: number;
+  };
+}
+
+export function buildDeps(env: Env, config: Config): Deps {
+  return {
+    db: openDatabase(env.DB),
+    now: () => Date.now(),
+    emails: queueEmailDispatcher(env.EMAIL_QUEUE),
+    settings: {
+      publicUrl: config.PUBLIC_URL,
+      ticketSecret: config.TICKET_SECRET,
+      invitationTtlDays: config.INVITATION_TTL_DAYS,
+      bulkMax: config.BULK_MAX,
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Turns zod's issues into the contract's errors: the field is named in `meta.param_name`; a body
+ * that is not even the right kind of JSON value is `request_body_invalid`.
+ */
+import type { Context } from "hono";
+import type { z } from "zod";
+import { type DomainError, paramError } from "../shared/errors";
+import { ApiError } from "./errors";
+
+type Issue = z.core.$ZodIssue;
+
+/** For a union, the branch the caller evidently meant: the one whose root type matched. */
+function closestIssue(issue: Issue): Issue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  const branch =
+    issue.errors.find(
+      (issues) => !issues.some((i) => i.path.length === 0 && i.code === "invalid_type"),
+    ) ??
+    issue.errors[0] ??
+    [];
+  const first = branch[0];
+  if (!first) return issue;
+  return closestIssue({ ...first, path: [...issue.path, ...first.path] } as Issue);
+}
+
+const paramNameOf = (path: readonly PropertyKey[]) =>
+  path.filter((p) => typeof p === "string").join(".") || path.map(String).join(".");
+
+export function issueToError(rawIssue: Issue, target: string): DomainError {
+  const issue = closestIssue(rawIssue);
+  if (issue.path.length === 0 && target === "json") {
+    return {
+      code: "request_body_invalid",
+      message: "request body invalid",
+      longMessage:
+        "The request body must be a JSON object (or an array where the endpoint takes one).",
+    };
+  }
+  const param = paramNameOf(issue.path);
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return paramError("form_param_missing", param, `${param} is required.`);
+  }
+  if (issue.code === "invalid_format") {
+    return paramError("form_param_format_invalid", param, `${param} ${issue.message}.`);
+  }
+  return paramError("form_param_value_invalid", param, `${param}: ${issue.message}.`);
+}
+
+/** Throws the first issue as the contract's error. */
+export function throwValidation(error: z.ZodError, target: string): never {
+  const [first] = error.issues;
+  throw new ApiError(
+    first
+      ? issueToError(first, target)
+      : { code: "request_body_invalid", message: "request invalid", longMessage: error.message },
+  );
+}
+
+/** `OpenAPIHono`'s `defaultHook`: every route's request validation fails the same way. */
+export function validationHook(
+  result: { success: true } | { success: false; error: z.ZodError; target?: string },
+  _c: Context,
+) {
+  if (!result.success) throwValidation(result.error, result.target ?? "json");
+}

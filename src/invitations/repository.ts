@@ -1,0 +1,191 @@
+/**
+ * Invitation data access, one intent-named function per question the domain asks. Every list and
+ * count here is served by an index (see `docs/data-model.md`; the query-plan test holds it).
+ */
+import { and, count, eq, getTableColumns, gt, inArray, lte, type SQL } from "drizzle-orm";
+import type { InvitationStatus } from "../contract/roles";
+import type { Statement } from "../db/batch";
+import type { Database } from "../db/client";
+import { type InvitationRow, invitations, memberships, type NewInvitationRow } from "../db/schema";
+import { effectiveStatusIn, emailStartsWith, type OrderBy, orderingFor } from "./queries";
+
+/** D1 binds at most 100 parameters per statement. */
+const D1_MAX_PARAMS = 100;
+const INVITATION_COLUMNS = Object.keys(getTableColumns(invitations)).length;
+/** Rows per multi-row insert, so one statement stays under D1's parameter cap. */
+export const INSERT_ROWS_PER_STATEMENT = Math.floor(D1_MAX_PARAMS / INVITATION_COLUMNS);
+/** Addresses per `IN (...)` lookup, leaving room for the other bound values. */
+const LOOKUP_CHUNK = D1_MAX_PARAMS - 10;
+
+export interface InvitationListQuery {
+  organizationId: string;
+  statuses: readonly InvitationStatus[];
+  emailPrefix?: string | undefined;
+  orderBy: OrderBy;
+  limit: number;
+  offset: number;
+  now: number;
+}
+
+function listFilter(q: Omit<InvitationListQuery, "orderBy" | "limit" | "offset">): SQL | undefined {
+  return and(
+    eq(invitations.organizationId, q.organizationId),
+    effectiveStatusIn(q.statuses, q.now),
+    q.emailPrefix ? emailStartsWith(q.emailPrefix) : undefined,
+  );
+}
+
+/** One page and the total matching the same filter, in one round trip. */
+export async function listInvitationsPage(
+  db: Database,
+  q: InvitationListQuery,
+): Promise<{ rows: InvitationRow[]; totalCount: number }> {
+  const where = listFilter(q);
+  const [rows, total] = await db.batch([
+    db
+      .select()
+      .from(invitations)
+      .where(where)
+      .orderBy(...orderingFor(q.orderBy))
+      .limit(q.limit)
+      .offset(q.offset),
+    db.select({ n: count() }).from(invitations).where(where),
+  ]);
+  return { rows, totalCount: total[0]?.n ?? 0 };
+}
+
+export async function findInvitation(
+  db: Database,
+  organizationId: string,
+  invitationId: string,
+): Promise<InvitationRow | undefined> {
+  return db.query.invitations.findFirst({
+    where: and(eq(invitations.organizationId, organizationId), eq(invitations.id, invitationId)),
+  });
+}
+
+export async function countPendingInvitations(
+  db: Database,
+  organizationId: string,
+  now: number,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.organizationId, organizationId),
+        eq(invitations.status, "pending"),
+        gt(invitations.expiresAt, now),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Which of these addresses already have a live pending invitation in the organization. */
+export async function findPendingAddresses(
+  db: Database,
+  organizationId: string,
+  emails: readonly string[],
+  now: number,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const part of chunks(emails, LOOKUP_CHUNK)) {
+    const rows = await db
+      .select({ email: invitations.emailAddress })
+      .from(invitations)
+      .where(
+        and(
+          eq(invitations.organizationId, organizationId),
+          eq(invitations.status, "pending"),
+          gt(invitations.expiresAt, now),
+          inArray(invitations.emailAddress, part),
+        ),
+      );
+    found.push(...rows.map((r) => r.email));
+  }
+  return found;
+}
+
+/** Which of these addresses belong to members of the organization. */
+export async function findMemberAddresses(
+  db: Database,
+  organizationId: string,
+  emails: readonly string[],
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const part of chunks(emails, LOOKUP_CHUNK)) {
+    const rows = await db
+      .select({ email: memberships.emailAddress })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.organizationId, organizationId),
+          inArray(memberships.emailAddress, part),
+        ),
+      );
+    for (const r of rows) if (r.email) found.push(r.email);
+  }
+  return found;
+}
+
+/**
+ * Statements that persist the `expired` flip for these addresses' lapsed pending invitations,
+ * so the one-pending-per-address index lets a new invitation in. Run in the same batch.
+ */
+export function expireLapsedForAddresses(
+  db: Database,
+  organizationId: string,
+  emails: readonly string[],
+  now: number,
+): Statement[] {
+  return chunks(emails, LOOKUP_CHUNK).map((part) =>
+    db
+      .update(invitations)
+      .set({ status: "expired", updatedAt: now })
+      .where(
+        and(
+          eq(invitations.organizationId, organizationId),
+          eq(invitations.status, "pending"),
+          lte(invitations.expiresAt, now),
+          inArray(invitations.emailAddress, part),
+        ),
+      ),
+  );
+}
+
+/** Multi-row inserts, chunked under D1's parameter cap. */
+export function insertInvitations(db: Database, rows: readonly NewInvitationRow[]): Statement[] {
+  return chunks(rows, INSERT_ROWS_PER_STATEMENT).map((part) => db.insert(invitations).values(part));
+}
+
+/**
+ * pending → revoked, only while the invitation is still pending and unexpired. Returns the
+ * updated row, or undefined when nothing matched.
+ */
+export async function revokePendingInvitation(
+  db: Database,
+  organizationId: string,
+  invitationId: string,
+  now: number,
+): Promise<InvitationRow | undefined> {
+  const [row] = await db
+    .update(invitations)
+    .set({ status: "revoked", updatedAt: now })
+    .where(
+      and(
+        eq(invitations.organizationId, organizationId),
+        eq(invitations.id, invitationId),
+        eq(invitations.status, "pending"),
+        gt(invitations.expiresAt, now),
+      ),
+    )
+    .returning();
+  return row;
+}

@@ -1,0 +1,93 @@
+/**
+ * Organization and membership data access, one intent-named function per question.
+ */
+import { and, count, desc, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { type MembershipRow, memberships, type OrganizationRow, organizations } from "../db/schema";
+
+export async function findOrganization(
+  db: Database,
+  organizationId: string,
+): Promise<OrganizationRow | undefined> {
+  return db.query.organizations.findFirst({ where: eq(organizations.id, organizationId) });
+}
+
+export async function isSlugTaken(db: Database, slug: string): Promise<boolean> {
+  const row = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.slug, slug))
+    .limit(1);
+  return row.length > 0;
+}
+
+/** The organization and, when it has a creator, the creator's admin membership: one batch. */
+export async function insertOrganizationWithCreator(
+  db: Database,
+  org: OrganizationRow,
+  creator: MembershipRow | null,
+): Promise<void> {
+  const insertOrg = db.insert(organizations).values(org);
+  if (creator) await db.batch([insertOrg, db.insert(memberships).values(creator)]);
+  else await insertOrg;
+}
+
+export async function findMembership(
+  db: Database,
+  organizationId: string,
+  userId: string,
+): Promise<MembershipRow | undefined> {
+  return db.query.memberships.findFirst({
+    where: and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)),
+  });
+}
+
+export async function countMembers(db: Database, organizationId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(memberships)
+    .where(eq(memberships.organizationId, organizationId));
+  return row?.n ?? 0;
+}
+
+export async function listMembershipsPage(
+  db: Database,
+  organizationId: string,
+  limit: number,
+  offset: number,
+): Promise<{ rows: MembershipRow[]; totalCount: number }> {
+  const where = eq(memberships.organizationId, organizationId);
+  const [rows, total] = await db.batch([
+    db
+      .select()
+      .from(memberships)
+      .where(where)
+      .orderBy(desc(memberships.createdAt), desc(memberships.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ n: count() }).from(memberships).where(where),
+  ]);
+  return { rows, totalCount: total[0]?.n ?? 0 };
+}
+
+/** Inserts the membership unless the user already has one; true when it was inserted. */
+export async function insertMembershipIfAbsent(db: Database, row: MembershipRow): Promise<boolean> {
+  const inserted = await db
+    .insert(memberships)
+    .values(row)
+    .onConflictDoNothing({ target: [memberships.organizationId, memberships.userId] })
+    .returning({ id: memberships.id });
+  return inserted.length > 0;
+}
+
+export async function deleteMembership(
+  db: Database,
+  organizationId: string,
+  userId: string,
+): Promise<MembershipRow | undefined> {
+  const [row] = await db
+    .delete(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+    .returning();
+  return row;
+}

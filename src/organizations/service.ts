@@ -1,0 +1,131 @@
+/**
+ * Organizations and memberships: creation, reads with counts, adding and removing members.
+ */
+import type { Role } from "../contract/roles";
+import type { MembershipRow, OrganizationRow } from "../db/schema";
+import type { Deps } from "../deps";
+import { countPendingInvitations } from "../invitations/repository";
+import { normalizeEmail } from "../invitations/rules";
+import { notFound } from "../shared/errors";
+import { newId } from "../shared/ids";
+import { fail, ok, type Result } from "../shared/result";
+import {
+  countMembers,
+  deleteMembership,
+  insertMembershipIfAbsent,
+  insertOrganizationWithCreator,
+  isSlugTaken,
+} from "./repository";
+
+export interface CreateOrganizationInput {
+  name: string;
+  slug?: string | undefined;
+  createdBy?: string | undefined;
+  creatorEmail?: string | undefined;
+  maxAllowedMemberships?: number | undefined;
+  publicMetadata?: Record<string, unknown> | undefined;
+  privateMetadata?: Record<string, unknown> | undefined;
+}
+
+const slugify = (name: string) =>
+  name
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48) || "organization";
+
+export async function createOrganization(
+  deps: Deps,
+  input: CreateOrganizationInput,
+): Promise<Result<OrganizationRow>> {
+  const now = deps.now();
+  let slug = input.slug ?? slugify(input.name);
+  if (await isSlugTaken(deps.db, slug)) {
+    if (input.slug) {
+      return fail({
+        code: "duplicate_record",
+        message: "slug taken",
+        longMessage: `The slug "${input.slug}" is already used by another organization.`,
+        meta: { param_name: "slug" },
+      });
+    }
+    slug = `${slug}-${newId("org").slice(-6).toLowerCase()}`;
+  }
+  const org: OrganizationRow = {
+    id: newId("org"),
+    name: input.name,
+    slug,
+    createdBy: input.createdBy ?? null,
+    maxAllowedMemberships: input.maxAllowedMemberships ?? 0,
+    publicMetadata: input.publicMetadata ?? {},
+    privateMetadata: input.privateMetadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const creator: MembershipRow | null = input.createdBy
+    ? {
+        id: newId("orgmem"),
+        organizationId: org.id,
+        userId: input.createdBy,
+        emailAddress: input.creatorEmail ? normalizeEmail(input.creatorEmail) : null,
+        role: "admin",
+        publicMetadata: {},
+        createdAt: now,
+        updatedAt: now,
+      }
+    : null;
+  await insertOrganizationWithCreator(deps.db, org, creator);
+  return ok(org);
+}
+
+export async function organizationCounts(deps: Deps, organizationId: string) {
+  const [members, pendingInvitations] = await Promise.all([
+    countMembers(deps.db, organizationId),
+    countPendingInvitations(deps.db, organizationId, deps.now()),
+  ]);
+  return { members, pendingInvitations };
+}
+
+export interface AddMembershipInput {
+  organizationId: string;
+  userId: string;
+  role: Role;
+  emailAddress?: string | undefined;
+  publicMetadata?: Record<string, unknown> | undefined;
+}
+
+export async function addMembership(
+  deps: Deps,
+  input: AddMembershipInput,
+): Promise<Result<MembershipRow>> {
+  const now = deps.now();
+  const row: MembershipRow = {
+    id: newId("orgmem"),
+    organizationId: input.organizationId,
+    userId: input.userId,
+    emailAddress: input.emailAddress ? normalizeEmail(input.emailAddress) : null,
+    role: input.role,
+    publicMetadata: input.publicMetadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (!(await insertMembershipIfAbsent(deps.db, row))) {
+    return fail({
+      code: "already_a_member_in_organization",
+      message: "already a member",
+      longMessage: `User ${input.userId} is already a member of this organization.`,
+      meta: { user_id: input.userId },
+    });
+  }
+  return ok(row);
+}
+
+export async function removeMembership(
+  deps: Deps,
+  organizationId: string,
+  userId: string,
+): Promise<Result<MembershipRow>> {
+  const removed = await deleteMembership(deps.db, organizationId, userId);
+  return removed ? ok(removed) : fail(notFound("membership"));
+}

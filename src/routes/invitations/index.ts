@@ -1,0 +1,135 @@
+/**
+ * `/v1/organizations/{organization_id}/invitations`: list, create (one or many), get, revoke.
+ * Handlers stay thin: authorize, call the domain, present.
+ */
+import type { Context } from "hono";
+import type { InvitationRow } from "../../db/schema";
+import { audienceOf, requireOrganization } from "../../http/access";
+import { unwrap } from "../../http/errors";
+import { resolvePaging } from "../../http/paging";
+import { createRouter } from "../../http/router";
+import type { AppEnv } from "../../http/types";
+import { createInvitations, type NewInvitation } from "../../invitations/create";
+import { presentInvitation, presentInvitations } from "../../invitations/presenter";
+import { getInvitation, listInvitations, revokeInvitation } from "../../invitations/service";
+import { bulkRoute, createRoute_, getRoute, listRoute, pendingRoute, revokeRoute } from "./routes";
+import type { BulkInvitationBody, CreateInvitationBody } from "./schemas";
+
+const MANAGE = "org:sys_invitations:manage" as const;
+
+function presentOptions(c: Context<AppEnv>) {
+  const { settings, now } = c.get("deps");
+  return {
+    audience: audienceOf(c),
+    now: now(),
+    publicUrl: settings.publicUrl,
+    ticketSecret: settings.ticketSecret,
+  };
+}
+
+/** What a create body asks for; a session's privileged options are ignored, it is the inviter. */
+function toNewInvitation(
+  c: Context<AppEnv>,
+  body: Omit<CreateInvitationBody, "email_address">,
+  email: string,
+): NewInvitation {
+  const principal = c.get("principal");
+  if (principal.kind === "session") {
+    return { emailAddress: email, role: body.role, inviterUserId: principal.userId };
+  }
+  return {
+    emailAddress: email,
+    role: body.role,
+    inviterUserId: body.inviter_user_id,
+    publicMetadata: body.public_metadata,
+    privateMetadata: body.private_metadata,
+    redirectUrl: body.redirect_url,
+    expiresInDays: body.expires_in_days,
+    notify: body.notify,
+  };
+}
+
+function bulkItems(c: Context<AppEnv>, body: BulkInvitationBody): NewInvitation[] {
+  if (Array.isArray(body)) return body.map((item) => toNewInvitation(c, item, item.email_address));
+  return body.email_address.map((email) => toNewInvitation(c, body, email));
+}
+
+export const invitationsRoutes = createRouter()
+  // Registered before `/{invitation_id}` so "pending" is never read as an id.
+  .openapi(pendingRoute, async (c) => {
+    const { organization_id } = c.req.valid("param");
+    const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    const { limit, offset } = c.req.valid("query");
+    const page = await listInvitations(c.get("deps"), organization.id, {
+      statuses: ["pending"],
+      orderBy: "-created_at",
+      limit,
+      offset,
+    });
+    c.header("Deprecation", "true");
+    c.header(
+      "Link",
+      `</v1/organizations/${organization.id}/invitations?status=pending>; rel="successor-version"`,
+    );
+    return c.json(
+      {
+        data: await presentInvitations(page.rows, presentOptions(c)),
+        total_count: page.totalCount,
+      },
+      200,
+    );
+  })
+  .openapi(listRoute, async (c) => {
+    const { organization_id } = c.req.valid("param");
+    const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    const query = c.req.valid("query");
+    const { limit, offset } = resolvePaging(query);
+    const page = await listInvitations(c.get("deps"), organization.id, {
+      statuses: query.status,
+      emailAddress: query.email_address,
+      orderBy: query.order_by,
+      limit,
+      offset,
+    });
+    return c.json(
+      {
+        data: await presentInvitations(page.rows, presentOptions(c)),
+        total_count: page.totalCount,
+      },
+      200,
+    );
+  })
+  .openapi(createRoute_, async (c) => {
+    const { organization_id } = c.req.valid("param");
+    const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    const body = c.req.valid("json");
+    const [row] = unwrap(
+      await createInvitations(c.get("deps"), organization, [
+        toNewInvitation(c, body, body.email_address),
+      ]),
+    );
+    return c.json(await presentInvitation(row as InvitationRow, presentOptions(c)), 200);
+  })
+  .openapi(bulkRoute, async (c) => {
+    const { organization_id } = c.req.valid("param");
+    const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    const rows = unwrap(
+      await createInvitations(c.get("deps"), organization, bulkItems(c, c.req.valid("json"))),
+    );
+    return c.json(
+      { data: await presentInvitations(rows, presentOptions(c)), total_count: rows.length },
+      200,
+    );
+  })
+  .openapi(getRoute, async (c) => {
+    const { organization_id, invitation_id } = c.req.valid("param");
+    const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    const row = unwrap(await getInvitation(c.get("deps"), organization.id, invitation_id));
+    return c.json(await presentInvitation(row, presentOptions(c)), 200);
+  })
+  .openapi(revokeRoute, async (c) => {
+    const { organization_id, invitation_id } = c.req.valid("param");
+    const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    const row = unwrap(await revokeInvitation(c.get("deps"), organization.id, invitation_id));
+    return c.json(await presentInvitation(row, presentOptions(c)), 200);
+  });
