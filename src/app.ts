@@ -11,10 +11,14 @@ import { errorResponse, handleError } from "./http/errors";
 import { authenticate, withDeps } from "./http/middleware";
 import type { AppEnv } from "./http/types";
 import { validationHook } from "./http/validation";
+import { acceptPages } from "./pages/accept";
+import { devRoutes } from "./routes/dev";
 import { healthRoutes } from "./routes/health";
 import { invitationsRoutes } from "./routes/invitations";
+import { meRoutes } from "./routes/me";
 import { membershipsRoutes } from "./routes/memberships";
 import { organizationsRoutes } from "./routes/organizations";
+import { ticketsRoutes } from "./routes/tickets";
 
 /** Largest request body accepted: a bulk of 1,000 addresses with metadata fits comfortably. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -32,6 +36,10 @@ export function createApp() {
   app.route("/v1", organizationsRoutes);
   app.route("/v1", membershipsRoutes);
   app.route("/v1", invitationsRoutes);
+  app.route("/v1", meRoutes);
+  app.route("/v1", ticketsRoutes);
+  app.route("/", acceptPages);
+  app.route("/", devRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

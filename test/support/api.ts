@@ -45,7 +45,9 @@ export async function call(
     body = JSON.stringify(options.body);
     headers["content-type"] = "application/json";
   }
-  return exports.default.fetch(new Request(`https://invitations.test${path}`, { method, headers, body }));
+  return exports.default.fetch(
+    new Request(`https://invitations.test${path}`, { method, headers, body }),
+  );
 }
 
 /** The JSON body, typed by the caller; fails the test with the body when the status is unexpected. */

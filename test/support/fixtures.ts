@@ -6,7 +6,8 @@ import type { Role } from "../../src/contract/roles";
 import { backend, call, json } from "./api";
 
 let counter = 0;
-export const unique = (label: string) => `${label}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+export const unique = (label: string) =>
+  `${label}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 export const email = (label = "user") => `${unique(label)}@example.com`;
 
 export async function createOrganization(
