@@ -26,7 +26,26 @@ function closestIssue(issue: Issue): Issue {
 const paramNameOf = (path: readonly PropertyKey[]) =>
   path.filter((p) => typeof p === "string").join(".") || path.map(String).join(".");
 
-export function issueToError(rawIssue: Issue, target: string): DomainError {
+/** What the caller sent at `path`, or undefined when nothing was sent there. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = Reflect.get(current, key);
+  }
+  return current;
+}
+
+/**
+ * The contract's error for one zod issue. `input` is what the caller sent: zod 4 drops
+ * `issue.input` from finished issues, so only the raw input tells a missing field from a
+ * wrong-typed one (`"role": 5` is invalid, no `role` at all is missing).
+ */
+export function issueToError(
+  rawIssue: Issue,
+  target: string,
+  input?: { value: unknown },
+): DomainError {
   const issue = closestIssue(rawIssue);
   if (issue.path.length === 0 && target === "json") {
     return {
@@ -37,7 +56,10 @@ export function issueToError(rawIssue: Issue, target: string): DomainError {
     };
   }
   const param = paramNameOf(issue.path);
-  if (issue.code === "invalid_type" && issue.input === undefined) {
+  const missing = input
+    ? valueAt(input.value, issue.path) === undefined
+    : issue.code === "invalid_type" && issue.input === undefined;
+  if (missing) {
     return paramError("form_param_missing", param, `${param} is required.`);
   }
   if (issue.code === "invalid_format") {
@@ -47,19 +69,29 @@ export function issueToError(rawIssue: Issue, target: string): DomainError {
 }
 
 /** Throws the first issue as the contract's error. */
-export function throwValidation(error: z.ZodError, target: string): never {
+export function throwValidation(
+  error: z.ZodError,
+  target: string,
+  input?: { value: unknown },
+): never {
   const [first] = error.issues;
   throw new ApiError(
     first
-      ? issueToError(first, target)
+      ? issueToError(first, target, input)
       : { code: "request_body_invalid", message: "request invalid", longMessage: error.message },
   );
 }
 
 /** `OpenAPIHono`'s `defaultHook`: every route's request validation fails the same way. */
 export function validationHook(
-  result: { success: true } | { success: false; error: z.ZodError; target?: string },
+  // `data` is the raw input: @hono/zod-validator passes it at runtime though its type omits it.
+  result:
+    | { success: true }
+    | { success: false; error: z.ZodError; target?: string; data?: unknown },
   _c: Context,
 ) {
-  if (!result.success) throwValidation(result.error, result.target ?? "json");
+  if (!result.success) {
+    const input = "data" in result ? { value: result.data } : undefined;
+    throwValidation(result.error, result.target ?? "json", input);
+  }
 }

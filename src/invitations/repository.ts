@@ -35,23 +35,32 @@ function listFilter(q: Omit<InvitationListQuery, "orderBy" | "limit" | "offset">
   );
 }
 
-/** One page and the total matching the same filter, in one round trip. */
-export async function listInvitationsPage(
-  db: Database,
-  q: InvitationListQuery,
-): Promise<{ rows: InvitationRow[]; totalCount: number }> {
+/**
+ * The page and count statements for a list, unexecuted: `listInvitationsPage` runs them, and the
+ * query-plan test explains exactly this SQL.
+ */
+export function invitationListStatements(db: Database, q: InvitationListQuery) {
   const where = listFilter(q);
-  const [rows, total] = await db.batch([
-    db
+  return {
+    page: db
       .select()
       .from(invitations)
       .where(where)
       .orderBy(...orderingFor(q.orderBy))
       .limit(q.limit)
       .offset(q.offset),
-    db.select({ n: count() }).from(invitations).where(where),
-  ]);
-  return { rows, totalCount: total[0]?.n ?? 0 };
+    total: db.select({ n: count() }).from(invitations).where(where),
+  };
+}
+
+/** One page and the total matching the same filter, in one round trip. */
+export async function listInvitationsPage(
+  db: Database,
+  q: InvitationListQuery,
+): Promise<{ rows: InvitationRow[]; totalCount: number }> {
+  const { page, total } = invitationListStatements(db, q);
+  const [rows, counted] = await db.batch([page, total]);
+  return { rows, totalCount: counted[0]?.n ?? 0 };
 }
 
 export async function findInvitation(
