@@ -19,7 +19,9 @@ const offline = {
 function run(label: string, args: string[]) {
   const result = spawnSync("npx", ["wrangler", ...args], { encoding: "utf8", env: offline });
   if (result.status !== 0) {
-    console.error(`${label} failed (wrangler ${args.join(" ")}):\n${result.stdout}${result.stderr}`);
+    console.error(
+      `${label} failed (wrangler ${args.join(" ")}):\n${result.stdout}${result.stderr}`,
+    );
     process.exit(result.status ?? 1);
   }
   console.log(`✓ ${label}`);
@@ -39,7 +41,14 @@ if (!existsSync(".dev.vars")) {
   console.log("Created .dev.vars from .dev.vars.example");
 }
 run("local D1 migrations applied", ["d1", "migrations", "apply", "DB", "--local"]);
-run("demo organization seeded", ["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
+run("demo organization seeded", [
+  "d1",
+  "execute",
+  "DB",
+  "--local",
+  "--file",
+  "scripts/demo-seed.sql",
+]);
 
 const vars = readDevVars();
 const secret = new TextEncoder().encode(vars.SESSION_JWT_SECRET ?? "");

@@ -4,11 +4,16 @@
 import { readConfig } from "./config";
 import { buildDeps, type Deps } from "./deps";
 import { log } from "./http/log";
+import { requeueStaleDeliveries } from "./invitations/delivery-sweep";
+import { expireLapsedInvitations } from "./invitations/expire";
 
 type Sweep = { name: string; run: (deps: Deps) => Promise<unknown> };
 
 /** Every periodic job, in the order they run. */
-export const SWEEPS: Sweep[] = [];
+export const SWEEPS: Sweep[] = [
+  { name: "expire-invitations", run: (deps) => expireLapsedInvitations(deps) },
+  { name: "requeue-stale-emails", run: (deps) => requeueStaleDeliveries(deps) },
+];
 
 export async function runSweeps(deps: Deps, sweeps: readonly Sweep[] = SWEEPS): Promise<void> {
   for (const sweep of sweeps) {

@@ -20,6 +20,10 @@ export type Send = <T>(method: string, path: string, query?: Query, body?: unkno
 export const path = (strings: TemplateStringsArray, ...ids: string[]): string =>
   strings.reduce((out, s, i) => out + encodeURIComponent(ids[i - 1] ?? "") + s);
 
+/**
+ * The `Send` of one client: requests go to `baseUrl` (a trailing slash is fine) with the token
+ * `getToken` returns at that moment, through `fetcher` or else the global `fetch`.
+ */
 export function createSend(baseUrl: string, getToken: TokenGetter, fetcher?: FetchLike): Send {
   const root = baseUrl.replace(/\/+$/, "");
   return async <T>(method: string, route: string, query?: Query, body?: unknown) => {

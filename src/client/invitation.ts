@@ -68,7 +68,13 @@ function fieldsOf(json: InvitationJson): Fields<OrganizationInvitation> {
       sentAt: delivery.sent_at === null ? null : date(delivery.sent_at),
     },
     publicOrganizationData: org
-      ? { id: org.id, name: org.name, slug: org.slug, hasImage: org.has_image, imageUrl: org.image_url }
+      ? {
+          id: org.id,
+          name: org.name,
+          slug: org.slug,
+          hasImage: org.has_image,
+          imageUrl: org.image_url,
+        }
       : null,
   };
 }

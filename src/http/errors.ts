@@ -104,7 +104,7 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     method: c.req.method,
     path: c.req.path,
     error: err.name,
-    message: err.message,
+    error_message: err.message,
     stack: err.stack,
   });
   return errorResponse(c, INTERNAL);

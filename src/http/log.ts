@@ -5,7 +5,8 @@
 type Fields = Record<string, unknown>;
 
 function write(level: "info" | "warn" | "error", message: string, fields: Fields) {
-  const line = JSON.stringify({ level, message, ...fields });
+  // The entry's own level and message win over a same-named field (an error's `message`).
+  const line = JSON.stringify({ ...fields, level, message });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);
   else console.log(line);

@@ -26,14 +26,17 @@ function closestIssue(issue: Issue): Issue {
 const paramNameOf = (path: readonly PropertyKey[]) =>
   path.filter((p) => typeof p === "string").join(".") || path.map(String).join(".");
 
-/** What the caller sent at `path`, or undefined when nothing was sent there. */
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+/**
+ * True when the caller's input has an object (or array) where `path` leads and no value under its
+ * last key. A path through a non-object (after a transform, say) is not "absent": it says nothing.
+ */
+function isAbsent(root: unknown, path: readonly PropertyKey[]): boolean {
   let current = root;
   for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
+    if (current === null || typeof current !== "object") return false;
     current = Reflect.get(current, key);
   }
-  return current;
+  return current === undefined;
 }
 
 /**
@@ -57,7 +60,7 @@ export function issueToError(
   }
   const param = paramNameOf(issue.path);
   const missing = input
-    ? valueAt(input.value, issue.path) === undefined
+    ? isAbsent(input.value, issue.path)
     : issue.code === "invalid_type" && issue.input === undefined;
   if (missing) {
     return paramError("form_param_missing", param, `${param} is required.`);

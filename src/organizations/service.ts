@@ -5,8 +5,8 @@ import type { Role } from "../contract/roles";
 import type { MembershipRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
 import { countPendingInvitations } from "../invitations/repository";
-import { normalizeEmail } from "../invitations/rules";
-import { notFound } from "../shared/errors";
+import { isValidEmail, normalizeEmail } from "../invitations/rules";
+import { notFound, paramError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { fail, ok, type Result } from "../shared/result";
 import {
@@ -100,11 +100,22 @@ export async function addMembership(
   input: AddMembershipInput,
 ): Promise<Result<MembershipRow>> {
   const now = deps.now();
+  const email = input.emailAddress ? normalizeEmail(input.emailAddress) : null;
+  // The address is what invitations are checked against ("already a member"): same rule as theirs.
+  if (email !== null && !isValidEmail(email)) {
+    return fail(
+      paramError(
+        "form_param_format_invalid",
+        "email_address",
+        `"${input.emailAddress?.slice(0, 100)}" is not a valid email address.`,
+      ),
+    );
+  }
   const row: MembershipRow = {
     id: newId("orgmem"),
     organizationId: input.organizationId,
     userId: input.userId,
-    emailAddress: input.emailAddress ? normalizeEmail(input.emailAddress) : null,
+    emailAddress: email,
     role: input.role,
     publicMetadata: input.publicMetadata ?? {},
     createdAt: now,

@@ -7,12 +7,22 @@ import type { InvitationRow } from "../../db/schema";
 import { audienceOf, requireOrganization } from "../../http/access";
 import { unwrap } from "../../http/errors";
 import { resolvePaging } from "../../http/paging";
+import { recipientLimiter, unwrapLimited } from "../../http/recipient-limiter";
 import { createRouter } from "../../http/router";
 import type { AppEnv } from "../../http/types";
 import { createInvitations, type NewInvitation } from "../../invitations/create";
 import { presentInvitation, presentInvitations } from "../../invitations/presenter";
+import { resendInvitation } from "../../invitations/resend";
 import { getInvitation, listInvitations, revokeInvitation } from "../../invitations/service";
-import { bulkRoute, createRoute_, getRoute, listRoute, pendingRoute, revokeRoute } from "./routes";
+import {
+  bulkRoute,
+  createRoute_,
+  getRoute,
+  listRoute,
+  pendingRoute,
+  resendRoute,
+  revokeRoute,
+} from "./routes";
 import type { BulkInvitationBody, CreateInvitationBody } from "./schemas";
 
 const MANAGE = "org:sys_invitations:manage" as const;
@@ -131,5 +141,18 @@ export const invitationsRoutes = createRouter()
     const { organization_id, invitation_id } = c.req.valid("param");
     const { organization } = await requireOrganization(c, organization_id, MANAGE);
     const row = unwrap(await revokeInvitation(c.get("deps"), organization.id, invitation_id));
+    return c.json(await presentInvitation(row, presentOptions(c)), 200);
+  })
+  .openapi(resendRoute, async (c) => {
+    const { organization_id, invitation_id } = c.req.valid("param");
+    const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    const row = unwrapLimited(
+      await resendInvitation(
+        c.get("deps"),
+        organization.id,
+        invitation_id,
+        recipientLimiter(c.env.RESEND_LIMITER),
+      ),
+    );
     return c.json(await presentInvitation(row, presentOptions(c)), 200);
   });

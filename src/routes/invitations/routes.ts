@@ -3,6 +3,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { InvitationListSchema, InvitationSchema } from "../../contract/objects";
+import { emptyBodyIsNoBody } from "../../http/optional-body";
 import { bearerSecurity, errorResponses, jsonContent } from "../../http/router";
 import { OrgParamsSchema } from "../organizations";
 import {
@@ -94,8 +95,25 @@ export const revokeRoute = createRoute({
   summary: "Revoke a pending invitation",
   security: bearerSecurity,
   request: { params: InvitationParamsSchema, body: json(RevokeBodySchema, false) },
+  // Clerk's SDK revokes with `Content-Type: application/json` and no body.
+  middleware: [emptyBodyIsNoBody],
   responses: {
     200: jsonContent(InvitationSchema, "The revoked invitation"),
     ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+export const resendRoute = createRoute({
+  method: "post",
+  path: `${BASE}/{invitation_id}/resend`,
+  tags,
+  summary: "Resend a pending invitation's email with a fresh link (the old link stops working)",
+  description:
+    "Limited per recipient address: past the limit the answer is 429 with `Retry-After`, and nothing changes.",
+  security: bearerSecurity,
+  request: { params: InvitationParamsSchema },
+  responses: {
+    200: jsonContent(InvitationSchema, "The invitation, its delivery queued again"),
+    ...errorResponses(400, 401, 403, 404, 429),
   },
 });

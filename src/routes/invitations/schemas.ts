@@ -68,14 +68,15 @@ export type CreateInvitationBody = z.infer<typeof CreateInvitationBodySchema>;
 /** The seed's bulk form: many addresses, one role. */
 export const BulkByAddressesSchema = z
   .object({
-    email_address: z.array(z.string().max(320)).min(1),
+    // No `.min(1)` in zod: the domain answers an empty list as `form_param_missing` (either form).
+    email_address: z.array(z.string().max(320)).openapi({ minItems: 1 }),
     role: RoleSchema,
     ...BackendOptions,
   })
   .openapi("CreateInvitationsByAddresses");
 
 /** Clerk's bulk form: an array of create items, each with its own role. */
-export const BulkItemsSchema = z.array(CreateInvitationBodySchema).min(1);
+export const BulkItemsSchema = z.array(CreateInvitationBodySchema).openapi({ minItems: 1 });
 
 export const BulkInvitationBodySchema = z.union([BulkItemsSchema, BulkByAddressesSchema]);
 export type BulkInvitationBody = z.infer<typeof BulkInvitationBodySchema>;
