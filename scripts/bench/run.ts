@@ -292,8 +292,21 @@ function bundleSize() {
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: printing a JSON document of known shape
-function printTable(r: any) {
+type Load = { rps: number; p50_ms: number; p99_ms: number };
+interface Results {
+  baseline_healthz: Load;
+  list: Record<string, Load & { rps_ratio_to_healthz: number }>;
+  page5000_p50_ratio_to_page1: number;
+  create_single: { p50_ms: number; p99_ms: number };
+  bulk_1000: { median_ms: number };
+  singles_1000_ms: number;
+  bulk_speedup_vs_singles: number;
+  email_dispatch: { emails: number; seconds: number; emails_per_second: number };
+  bundle: { raw_kib: number; gzip_kib: number };
+  growth: { invitations: number; list_p50_ms: number; count_p50_ms: number }[];
+}
+
+function printTable(r: Results) {
   const rows: [string, string, string][] = [
     [
       "GET /healthz (baseline)",
@@ -301,7 +314,7 @@ function printTable(r: any) {
       `p50 ${r.baseline_healthz.p50_ms} ms, p99 ${r.baseline_healthz.p99_ms} ms`,
     ],
   ];
-  for (const [k, v] of Object.entries<any>(r.list)) {
+  for (const [k, v] of Object.entries(r.list)) {
     rows.push([
       `list ${k} (100k org)`,
       `${v.rps} req/s (${v.rps_ratio_to_healthz}× healthz)`,
