@@ -38,8 +38,7 @@ export async function enforceLimit(
 }
 
 /** The caller's address as Cloudflare saw it (absent locally, where every caller shares one). */
-export const clientAddress = (c: Context<AppEnv>) =>
-  c.req.header("cf-connecting-ip") ?? "local";
+export const clientAddress = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "local";
 
 /** Middleware form: one hit per request, keyed by what `keyOf` picks from the request. */
 export function rateLimit(

@@ -210,13 +210,12 @@ export async function failDeadLetteredDelivery(
 
 export type StaleDelivery = Pick<InvitationRow, "id" | "linkVersion" | "status" | "expiresAt">;
 
-/** Queued deliveries due before `dueBefore`, oldest first (served by `invitations_delivery_queued`). */
-export async function findStaleQueuedDeliveries(
-  db: Database,
-  dueBefore: number,
-  limit: number,
-): Promise<StaleDelivery[]> {
-  return db
+/**
+ * Queued deliveries due before `dueBefore`, oldest first: a range over the partial index
+ * `invitations_delivery_queued`, so only queued rows are ever read.
+ */
+export const staleQueuedDeliveriesQuery = (db: Database, dueBefore: number, limit: number) =>
+  db
     .select({
       id: invitations.id,
       linkVersion: invitations.linkVersion,
@@ -229,7 +228,12 @@ export async function findStaleQueuedDeliveries(
     )
     .orderBy(asc(invitations.deliveryQueuedAt))
     .limit(limit);
-}
+
+export const findStaleQueuedDeliveries = (
+  db: Database,
+  dueBefore: number,
+  limit: number,
+): Promise<StaleDelivery[]> => staleQueuedDeliveriesQuery(db, dueBefore, limit);
 
 /** Statement marking a queued delivery as put on the queue again now. */
 export function requeueDeliveryStatement(

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { InvitationJson } from "../../src/contract/objects";
 import { invitations } from "../../src/db/schema";
 import worker from "../../src/index";
+import { staleQueuedDeliveriesQuery } from "../../src/invitations/delivery-repository";
 import { STALE_QUEUED_AFTER_MS } from "../../src/invitations/delivery-sweep";
 import { backend, call, json } from "../support/api";
 import { db, outboxFor, readInvitation } from "../support/email";
@@ -117,5 +118,20 @@ describe("requeue sweep", () => {
       deliveryStatus: "queued",
       deliveryQueuedAt: before.deliveryQueuedAt,
     });
+  });
+
+  it("reads only queued rows, through the partial index on delivery_queued_at", async () => {
+    const { sql, params } = staleQueuedDeliveriesQuery(db(), Date.now(), 500).toSQL();
+
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+
+    const plan = results.map((r) => r.detail);
+    expect(plan, plan.join("\n")).toContainEqual(
+      expect.stringMatching(
+        /^SEARCH invitations USING INDEX invitations_delivery_queued \(delivery_queued_at<\?\)/,
+      ),
+    );
   });
 });
