@@ -90,6 +90,7 @@ export type View =
   | { kind: "joined"; facts: InvitationFacts }
   | { kind: "declined-now"; facts: InvitationFacts }
   | { kind: "refused-request" }
+  | { kind: "rate-limited" }
   | { kind: "unexpected" };
 
 export interface Rendered {
@@ -290,6 +291,17 @@ export function renderView(view: View): Rendered {
           <>
             <h1>You declined the invitation to {view.facts.organizationName}</h1>
             <p>Nothing was changed on your account. You can close this page.</p>
+          </>
+        ),
+      };
+    case "rate-limited":
+      return {
+        status: 429,
+        title: "Too many attempts",
+        body: (
+          <>
+            <h1>Too many attempts from your network</h1>
+            <p>Wait a minute, then open the link from your invitation email again.</p>
           </>
         ),
       };

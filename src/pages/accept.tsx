@@ -19,7 +19,9 @@ import type { SessionPrincipal } from "../auth/principal";
 import type { Config } from "../config";
 import { ROLE_NAMES, type Role } from "../contract/roles";
 import { createCsrfToken, verifyCsrfToken } from "../http/csrf";
+import { ApiError } from "../http/errors";
 import { log } from "../http/log";
+import { clientAddress, enforceLimit } from "../http/rate-limit";
 import type { AppEnv } from "../http/types";
 import {
   acceptInvitationByTicket,
@@ -52,6 +54,10 @@ type PageContext = Context<AppEnv>;
 export const acceptPages = new Hono<AppEnv>();
 
 acceptPages.onError((err, c) => {
+  if (err instanceof ApiError && err.error.code === "rate_limit_exceeded") {
+    c.header("Retry-After", err.headers["Retry-After"] ?? "60");
+    return respond(c, { kind: "rate-limited" });
+  }
   // Hono's csrf() and bodyLimit() refuse by throwing; show them as the page they stand for.
   if (err instanceof HTTPException && (err.status === 403 || err.status === 413)) {
     return respond(c, { kind: "refused-request" });
@@ -66,7 +72,13 @@ acceptPages.onError((err, c) => {
   return respond(c, { kind: "unexpected" });
 });
 
-acceptPages.get("/accept", async (c) => {
+/** Ticket guesses and accept attempts are limited per client address. */
+const limitAttempts = async (c: PageContext, next: () => Promise<void>) => {
+  await enforceLimit(c, "ACCEPT_LIMITER", clientAddress(c), "accept attempts");
+  await next();
+};
+
+acceptPages.get("/accept", limitAttempts, async (c) => {
   const ticket = c.req.query("ticket");
   if (!ticket || ticket.length > TICKET_MAX_LENGTH) return respond(c, { kind: "missing-ticket" });
   const deps = c.get("deps");
@@ -101,6 +113,7 @@ acceptPages.get("/accept", async (c) => {
 
 acceptPages.post(
   "/accept",
+  limitAttempts,
   bodyLimit({ maxSize: FORM_MAX_BYTES }),
   csrf({ origin: (origin, c) => ownOrigins(c).includes(origin) }),
   async (c) => {

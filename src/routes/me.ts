@@ -8,6 +8,7 @@ import type { SessionPrincipal } from "../auth/principal";
 import { InvitationListSchema, InvitationSchema } from "../contract/objects";
 import { ApiError, unwrap } from "../http/errors";
 import { PagingQuerySchema, resolvePaging } from "../http/paging";
+import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from "../http/router";
 import type { AppEnv } from "../http/types";
 import {
@@ -105,6 +106,7 @@ export const meRoutes = createRouter()
     const invitee = requireSession(c);
     const { invitation_id } = c.req.valid("param");
     const deps = c.get("deps");
+    await enforceLimit(c, "ACCEPT_LIMITER", clientAddress(c), "accept attempts");
     const accepted = unwrap(await acceptInvitationById(deps, invitee, invitation_id));
     return c.json(await presentForInvitee(deps, accepted), 200);
   })
@@ -112,6 +114,7 @@ export const meRoutes = createRouter()
     const invitee = requireSession(c);
     const { invitation_id } = c.req.valid("param");
     const deps = c.get("deps");
+    await enforceLimit(c, "ACCEPT_LIMITER", clientAddress(c), "accept attempts");
     const declined = unwrap(await declineInvitationById(deps, invitee, invitation_id));
     return c.json(await presentForInvitee(deps, declined), 200);
   });

@@ -4,6 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { InvitationSchema } from "../contract/objects";
 import { unwrap } from "../http/errors";
+import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from "../http/router";
 import { acceptInvitationByTicket } from "../invitations/accept";
 import { presentForInvitee } from "../invitations/invitee-presenter";
@@ -31,12 +32,13 @@ const acceptTicketRoute = createRoute({
   },
   responses: {
     200: jsonContent(InvitationSchema, "The accepted invitation"),
-    ...errorResponses(400, 401, 403, 404, 422),
+    ...errorResponses(400, 401, 403, 404, 422, 429),
   },
 });
 
 export const ticketsRoutes = createRouter().openapi(acceptTicketRoute, async (c) => {
   const invitee = requireSession(c);
+  await enforceLimit(c, "ACCEPT_LIMITER", clientAddress(c), "accept attempts");
   const deps = c.get("deps");
   const accepted = unwrap(
     await acceptInvitationByTicket(deps, invitee, c.req.valid("json").ticket),

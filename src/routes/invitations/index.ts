@@ -7,6 +7,7 @@ import type { InvitationRow } from "../../db/schema";
 import { audienceOf, requireOrganization } from "../../http/access";
 import { unwrap } from "../../http/errors";
 import { resolvePaging } from "../../http/paging";
+import { enforceLimit } from "../../http/rate-limit";
 import { recipientLimiter, unwrapLimited } from "../../http/recipient-limiter";
 import { createRouter } from "../../http/router";
 import type { AppEnv } from "../../http/types";
@@ -112,6 +113,12 @@ export const invitationsRoutes = createRouter()
   .openapi(createRoute_, async (c) => {
     const { organization_id } = c.req.valid("param");
     const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    await enforceLimit(
+      c,
+      "INVITE_LIMITER",
+      organization.id,
+      "invitation requests for this organization",
+    );
     const body = c.req.valid("json");
     const [row] = unwrap(
       await createInvitations(c.get("deps"), organization, [
@@ -123,6 +130,12 @@ export const invitationsRoutes = createRouter()
   .openapi(bulkRoute, async (c) => {
     const { organization_id } = c.req.valid("param");
     const { organization } = await requireOrganization(c, organization_id, MANAGE);
+    await enforceLimit(
+      c,
+      "INVITE_LIMITER",
+      organization.id,
+      "invitation requests for this organization",
+    );
     const rows = unwrap(
       await createInvitations(c.get("deps"), organization, bulkItems(c, c.req.valid("json"))),
     );
