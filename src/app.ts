@@ -7,7 +7,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { errorResponse, handleError } from "./http/errors";
+import { errorBody, errorResponse, handleError } from "./http/errors";
 import { authenticate, withDeps } from "./http/middleware";
 import type { AppEnv } from "./http/types";
 import { validationHook } from "./http/validation";
@@ -29,7 +29,25 @@ export function createApp() {
   app.use(requestId());
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(withDeps);
-  app.use("/v1/*", bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          errorBody(
+            {
+              code: "request_body_invalid",
+              message: "request body too large",
+              longMessage: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+              meta: { max_bytes: MAX_BODY_BYTES },
+            },
+            c.get("requestId"),
+          ),
+          413,
+        ),
+    }),
+  );
   app.use("/v1/*", authenticate);
 
   app.route("/", healthRoutes);

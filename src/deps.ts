@@ -17,6 +17,8 @@ export interface Deps {
     ticketSecret: string;
     invitationTtlDays: number;
     bulkMax: number;
+    /** Origins `redirect_url` may point at; null when any http(s) origin is allowed. */
+    allowedRedirectOrigins: readonly string[] | null;
   };
 }
 
@@ -30,6 +32,11 @@ export function buildDeps(env: Env, config: Config): Deps {
       ticketSecret: config.TICKET_SECRET,
       invitationTtlDays: config.INVITATION_TTL_DAYS,
       bulkMax: config.BULK_MAX,
+      allowedRedirectOrigins: config.ALLOWED_REDIRECT_ORIGINS
+        ? config.ALLOWED_REDIRECT_ORIGINS.split(",")
+            .map((o) => o.trim())
+            .filter((o) => o !== "")
+        : null,
     },
   };
 }

@@ -47,6 +47,8 @@ export async function createInvitations(
       meta: { max: deps.settings.bulkMax, received: items.length },
     });
   }
+  const redirect = checkRedirects(items, deps.settings.allowedRedirectOrigins);
+  if (redirect) return fail(redirect);
   const checked = checkAddresses(items);
   if (!checked.ok) return checked;
   const emails = checked.value;
@@ -113,6 +115,23 @@ function checkAddresses(items: readonly NewInvitation[]): Result<string[]> {
     );
   }
   return ok(emails);
+}
+
+/** No open redirect: with `ALLOWED_REDIRECT_ORIGINS` set, `redirect_url` must be on one of them. */
+function checkRedirects(items: readonly NewInvitation[], allowed: readonly string[] | null) {
+  if (!allowed) return null;
+  for (const item of items) {
+    if (!item.redirectUrl) continue;
+    const origin = URL.canParse(item.redirectUrl) ? new URL(item.redirectUrl).origin : null;
+    if (!origin || !allowed.includes(origin)) {
+      return paramError(
+        "form_param_value_invalid",
+        "redirect_url",
+        `redirect_url must be on one of the allowed origins: ${allowed.join(", ")}.`,
+      );
+    }
+  }
+  return null;
 }
 
 /** The first reason these addresses cannot be invited now, if any. */

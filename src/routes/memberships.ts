@@ -6,6 +6,7 @@ import { MembershipListSchema, MembershipSchema } from "../contract/objects";
 import { RoleSchema } from "../contract/roles";
 import { requireOrganization } from "../http/access";
 import { ApiError, unwrap } from "../http/errors";
+import { MetadataSchema } from "../http/limits";
 import { PagingQuerySchema, resolvePaging } from "../http/paging";
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from "../http/router";
 import { presentMembership } from "../organizations/presenter";
@@ -17,7 +18,7 @@ export const AddMembershipBodySchema = z.object({
   user_id: z.string().min(1).max(128),
   role: RoleSchema,
   email_address: z.string().max(254).optional(),
-  public_metadata: z.record(z.string(), z.unknown()).optional(),
+  public_metadata: MetadataSchema.optional(),
 });
 export type AddMembershipBody = z.infer<typeof AddMembershipBodySchema>;
 

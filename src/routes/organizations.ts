@@ -4,15 +4,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { OrganizationSchema } from "../contract/objects";
 import { audienceOf, requireOrganization } from "../http/access";
+import { DisplayNameSchema, MetadataSchema } from "../http/limits";
 import { unwrap } from "../http/errors";
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from "../http/router";
 import { presentOrganization } from "../organizations/presenter";
 import { createOrganization, organizationCounts } from "../organizations/service";
 
-const Metadata = z.record(z.string(), z.unknown());
 
 export const CreateOrganizationBodySchema = z.object({
-  name: z.string().trim().min(1).max(256),
+  name: DisplayNameSchema,
   slug: z
     .string()
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "lower-case letters, digits and single dashes")
@@ -20,8 +20,8 @@ export const CreateOrganizationBodySchema = z.object({
     .optional(),
   created_by: z.string().min(1).max(128).optional(),
   max_allowed_memberships: z.number().int().min(0).optional(),
-  public_metadata: Metadata.optional(),
-  private_metadata: Metadata.optional(),
+  public_metadata: MetadataSchema.optional(),
+  private_metadata: MetadataSchema.optional(),
 });
 export type CreateOrganizationBody = z.infer<typeof CreateOrganizationBodySchema>;
 

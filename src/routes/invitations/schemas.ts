@@ -4,11 +4,11 @@
  */
 import { z } from "@hono/zod-openapi";
 import { InvitationStatusSchema, RoleSchema } from "../../contract/roles";
+import { MetadataSchema } from "../../http/limits";
 import { PagingQuerySchema } from "../../http/paging";
 import { ORDER_BY } from "../../invitations/queries";
 import { OrgParamsSchema } from "../organizations";
 
-const Metadata = z.record(z.string(), z.unknown());
 
 /** `status` may repeat (`status=a&status=b`) or be comma-joined (`status=a,b`). */
 const StatusListSchema = z
@@ -46,8 +46,8 @@ export const PendingInvitationsQuerySchema = z.object({
 /** Options only the backend may set; a session's are ignored. */
 const BackendOptions = {
   inviter_user_id: z.string().max(128).nullish(),
-  public_metadata: Metadata.optional(),
-  private_metadata: Metadata.optional(),
+  public_metadata: MetadataSchema.optional(),
+  private_metadata: MetadataSchema.optional(),
   redirect_url: z
     .url({ protocol: /^https?$/ })
     .max(2048)
