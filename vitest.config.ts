@@ -13,6 +13,11 @@ export default defineConfig(async () => {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: { ...TEST_VARS, TEST_MIGRATIONS: migrations },
+          // Every test request comes from one address ("local"); a roomier per-address limit
+          // keeps the suite's many accept calls from tripping it. The rate-limit tests spend it.
+          ratelimits: {
+            ACCEPT_LIMITER: { namespace_id: "1003", simple: { limit: 1000, period: 60 } },
+          },
         },
       }),
     ],

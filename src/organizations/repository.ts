@@ -1,7 +1,7 @@
 /**
  * Organization and membership data access, one intent-named function per question.
  */
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type MembershipRow, memberships, type OrganizationRow, organizations } from "../db/schema";
 
@@ -90,4 +90,19 @@ export async function deleteMembership(
     .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
     .returning();
   return row;
+}
+
+/** The organizations a user belongs to, with the user's role in each (`memberships_user`). */
+export async function listOrganizationsOfUser(
+  db: Database,
+  userId: string,
+  limit: number,
+): Promise<{ organization: OrganizationRow; role: string }[]> {
+  return db
+    .select({ organization: organizations, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(organizations.name), asc(organizations.id))
+    .limit(limit);
 }

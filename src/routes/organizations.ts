@@ -4,12 +4,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { OrganizationSchema } from "../contract/objects";
 import { audienceOf, requireOrganization } from "../http/access";
-import { DisplayNameSchema, MetadataSchema } from "../http/limits";
 import { unwrap } from "../http/errors";
+import { DisplayNameSchema, MetadataSchema } from "../http/limits";
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from "../http/router";
 import { presentOrganization } from "../organizations/presenter";
 import { createOrganization, organizationCounts } from "../organizations/service";
-
 
 export const CreateOrganizationBodySchema = z.object({
   name: DisplayNameSchema,

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { backend, call, json, SECRET_KEY } from "../support/api";
@@ -8,7 +8,9 @@ import { createOrganization, email } from "../support/fixtures";
 type Errors = { errors: { code: string; meta: { param_name?: string } }[] };
 
 async function invitationCount(orgId: string) {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM invitations WHERE organization_id = ?")
+  const row = await env.DB.prepare(
+    "SELECT count(*) AS n FROM invitations WHERE organization_id = ?",
+  )
     .bind(orgId)
     .first<{ n: number }>();
   return row?.n ?? 0;

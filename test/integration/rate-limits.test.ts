@@ -12,7 +12,9 @@ async function exhaust(limiter: RateLimit, key: string) {
 }
 
 async function countInvitations(orgId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM invitations WHERE organization_id = ?")
+  const row = await env.DB.prepare(
+    "SELECT count(*) AS n FROM invitations WHERE organization_id = ?",
+  )
     .bind(orgId)
     .first<{ n: number }>();
   return row?.n ?? 0;

@@ -9,7 +9,6 @@ import { PagingQuerySchema } from "../../http/paging";
 import { ORDER_BY } from "../../invitations/queries";
 import { OrgParamsSchema } from "../organizations";
 
-
 /** `status` may repeat (`status=a&status=b`) or be comma-joined (`status=a,b`). */
 const StatusListSchema = z
   .union([z.string(), z.array(z.string())])
