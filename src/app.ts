@@ -12,7 +12,9 @@ import { authenticate, withDeps } from "./http/middleware";
 import type { AppEnv } from "./http/types";
 import { validationHook } from "./http/validation";
 import { acceptPages } from "./pages/accept";
+import { consolePages } from "./pages/console";
 import { devRoutes } from "./routes/dev";
+import { devLoginRoutes } from "./routes/dev-login";
 import { healthRoutes } from "./routes/health";
 import { invitationsRoutes } from "./routes/invitations";
 import { meRoutes } from "./routes/me";
@@ -58,6 +60,8 @@ export function createApp() {
   app.route("/v1", ticketsRoutes);
   app.route("/", acceptPages);
   app.route("/", devRoutes);
+  app.route("/", consolePages);
+  app.route("/", devLoginRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -3,7 +3,14 @@
  * `npm run db:generate` turns changes here into a migration under `migrations/`.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 /** JSON object columns (metadata): stored as text, parsed by drizzle. */
 const jsonObject = (name: string) =>
@@ -99,12 +106,31 @@ export const invitations = sqliteTable(
     index("invitations_org_email").on(t.organizationId, t.emailAddress, t.createdAt, t.id),
     // The invitee's own list (`/v1/me/organization_invitations`).
     index("invitations_email_created").on(t.emailAddress, t.createdAt, t.id),
+    // Lapsed pending rows of one organization: the correction applied to the status counters.
+    index("invitations_org_pending_expiry")
+      .on(t.organizationId, t.expiresAt)
+      .where(sql`status = 'pending'`),
     // Scheduled sweeps: pending rows by expiry, queued deliveries by age.
     index("invitations_pending_expiry").on(t.expiresAt).where(sql`status = 'pending'`),
     index("invitations_delivery_queued")
       .on(t.deliveryQueuedAt)
       .where(sql`delivery_status = 'queued'`),
   ],
+);
+
+/**
+ * How many invitations each organization has in each stored status. Maintained by triggers on
+ * `invitations` (migration 0002), inside the same transaction as every write, so `total_count`
+ * costs one index lookup however large the organization grows.
+ */
+export const invitationStatusCounts = sqliteTable(
+  "invitation_status_counts",
+  {
+    organizationId: text("organization_id").notNull(),
+    status: text("status").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.status] })],
 );
 
 /**

@@ -86,6 +86,15 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
       longMessage: "The request body could not be parsed as JSON.",
     });
   }
+  // @hono/zod-openapi refuses a body whose Content-Type is not the route's (415). The contract
+  // has one answer for a body that is not JSON: 400 request_body_invalid.
+  if (err instanceof HTTPException && err.status === 415) {
+    return errorResponse(c, {
+      code: "request_body_invalid",
+      message: "request body invalid",
+      longMessage: "Send the request body as JSON, with `Content-Type: application/json`.",
+    });
+  }
   if (err instanceof HTTPException && err.status === 413) {
     return c.json(
       errorBody(

@@ -11,8 +11,8 @@ import { countMembers } from "../organizations/repository";
 import { paramError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { fail, ok, type Result } from "../shared/result";
+import { countPendingInvitations } from "./counts";
 import {
-  countPendingInvitations,
   expireLapsedForAddresses,
   findMemberAddresses,
   findPendingAddresses,

@@ -7,6 +7,7 @@ import type { InvitationStatus } from "../contract/roles";
 import type { Statement } from "../db/batch";
 import type { Database } from "../db/client";
 import { type InvitationRow, invitations, memberships, type NewInvitationRow } from "../db/schema";
+import { statusCountStatements, totalFor } from "./counts";
 import { effectiveStatusIn, emailStartsWith, type OrderBy, orderingFor } from "./queries";
 
 /** D1 binds at most 100 parameters per statement. */
@@ -38,19 +39,30 @@ function listFilter(q: Omit<InvitationListQuery, "orderBy" | "limit" | "offset">
 /**
  * The page and count statements for a list, unexecuted: `listInvitationsPage` runs them, and the
  * query-plan test explains exactly this SQL.
+ *
+ * The page is a deferred join: the ids are picked from a covering index (however deep the
+ * offset, the walk touches only that narrow index), then just those rows are read. The total
+ * comes from the status counters, or, under an address filter, from the address index range.
  */
 export function invitationListStatements(db: Database, q: InvitationListQuery) {
   const where = listFilter(q);
-  return {
-    page: db
-      .select()
-      .from(invitations)
-      .where(where)
-      .orderBy(...orderingFor(q.orderBy))
-      .limit(q.limit)
-      .offset(q.offset),
-    total: db.select({ n: count() }).from(invitations).where(where),
-  };
+  const order = orderingFor(q.orderBy);
+  const pageIds = db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(where)
+    .orderBy(...order)
+    .limit(q.limit)
+    .offset(q.offset);
+  const page = db
+    .select()
+    .from(invitations)
+    .where(inArray(invitations.id, pageIds))
+    .orderBy(...order);
+  const total = q.emailPrefix
+    ? { kind: "rows" as const, count: db.select({ n: count() }).from(invitations).where(where) }
+    : { kind: "counters" as const, ...statusCountStatements(db, q.organizationId, q.now) };
+  return { page, total };
 }
 
 /** One page and the total matching the same filter, in one round trip. */
@@ -59,8 +71,12 @@ export async function listInvitationsPage(
   q: InvitationListQuery,
 ): Promise<{ rows: InvitationRow[]; totalCount: number }> {
   const { page, total } = invitationListStatements(db, q);
-  const [rows, counted] = await db.batch([page, total]);
-  return { rows, totalCount: counted[0]?.n ?? 0 };
+  if (total.kind === "rows") {
+    const [rows, counted] = await db.batch([page, total.count]);
+    return { rows, totalCount: counted[0]?.n ?? 0 };
+  }
+  const [rows, stored, lapsed] = await db.batch([page, total.stored, total.lapsed]);
+  return { rows, totalCount: totalFor(q.statuses, { stored, lapsed: lapsed[0]?.n ?? 0 }) };
 }
 
 export async function findInvitation(
@@ -71,24 +87,6 @@ export async function findInvitation(
   return db.query.invitations.findFirst({
     where: and(eq(invitations.organizationId, organizationId), eq(invitations.id, invitationId)),
   });
-}
-
-export async function countPendingInvitations(
-  db: Database,
-  organizationId: string,
-  now: number,
-): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.organizationId, organizationId),
-        eq(invitations.status, "pending"),
-        gt(invitations.expiresAt, now),
-      ),
-    );
-  return row?.n ?? 0;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -4,7 +4,7 @@
 import type { Role } from "../contract/roles";
 import type { MembershipRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
-import { countPendingInvitations } from "../invitations/repository";
+import { countPendingInvitations } from "../invitations/counts";
 import { isValidEmail, normalizeEmail } from "../invitations/rules";
 import { notFound, paramError } from "../shared/errors";
 import { newId } from "../shared/ids";

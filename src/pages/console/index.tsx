@@ -110,9 +110,13 @@ consolePages.get("/console", async (c) => {
     roleName: isRole(role) ? ROLE_NAMES[role] : role,
     canManage: isRole(role) && roleAllows(role, MANAGE),
   }));
-  return respond(c, viewerOf(session), 200, "Organizations", (
-    <OrganizationListPage organizations={organizations} />
-  ));
+  return respond(
+    c,
+    viewerOf(session),
+    200,
+    "Organizations",
+    <OrganizationListPage organizations={organizations} />,
+  );
 });
 
 consolePages.get("/console/orgs/:organizationId", async (c) => {
@@ -281,7 +285,11 @@ async function organizationPage(
     ),
     createCsrfToken(deps.settings.ticketSecret, csrfBinding(session, organization.id), now),
   ]);
-  return respond(c, viewerOf(session), status, organization.name, (
+  return respond(
+    c,
+    viewerOf(session),
+    status,
+    organization.name,
     <OrganizationPage
       organization={{ id: organization.id, name: organization.name }}
       counts={counts}
@@ -294,8 +302,8 @@ async function organizationPage(
         totalCount: invitations.totalCount,
       }}
       members={{ rows: members.rows.map(memberLine), totalCount: members.totalCount }}
-    />
-  ));
+    />,
+  );
 }
 
 function invitationLine(row: InvitationRow, now: number): InvitationLine {
@@ -363,11 +371,7 @@ function signInRequired(c: PageContext) {
   });
 }
 
-function refusedRequest(
-  c: PageContext,
-  session: SessionPrincipal | null,
-  organizationId?: string,
-) {
+function refusedRequest(c: PageContext, session: SessionPrincipal | null, organizationId?: string) {
   return message(c, session, 403, {
     heading: "We could not confirm that request came from the console",
     text: "The page may have been open too long. Go back, reload it and try again.",
@@ -414,5 +418,8 @@ function respond(
     viewer,
     devLoginHref: isDevelopment(c.get("config")) ? "/dev/login" : null,
   };
-  return c.html(html`<!doctype html>${<ConsoleLayout shell={shell}>{body}</ConsoleLayout>}`, status);
+  return c.html(
+    html`<!doctype html>${<ConsoleLayout shell={shell}>{body}</ConsoleLayout>}`,
+    status,
+  );
 }

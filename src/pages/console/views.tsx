@@ -4,7 +4,12 @@
  */
 import { raw } from "hono/html";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
-import { INVITATION_STATUSES, type InvitationStatus, ROLE_NAMES, ROLES } from "../../contract/roles";
+import {
+  INVITATION_STATUSES,
+  type InvitationStatus,
+  ROLE_NAMES,
+  ROLES,
+} from "../../contract/roles";
 import type { AddressProblem } from "./invite";
 import { type ListQuery, listHref, listSearch, MEMBERS_PAGE_SIZE, orgPath } from "./list-query";
 import type { Flash } from "./session";
@@ -172,7 +177,10 @@ export const OrganizationPage: FC<OrganizationPageProps> = (props) => (
       </li>
     </ul>
     {props.flash ? (
-      <p class={`flash ${props.flash.kind}`} role={props.flash.kind === "error" ? "alert" : "status"}>
+      <p
+        class={`flash ${props.flash.kind}`}
+        role={props.flash.kind === "error" ? "alert" : "status"}
+      >
         {props.flash.message}
       </p>
     ) : (
@@ -277,23 +285,25 @@ const InvitationsSection: FC<OrganizationPageProps> = (props) => {
           </a>
         ))}
       </nav>
-      <form class="search row" method="get" action={orgPath(org.id)} role="search">
-        {query.status ? <input type="hidden" name="status" value={query.status} /> : ""}
-        <input type="hidden" name="pageSize" value={String(query.pageSize)} />
-        <div>
-          <label for="email_address">Search by email</label>
-          <input
-            type="search"
-            id="email_address"
-            name="email_address"
-            value={query.email ?? ""}
-            placeholder="starts with…"
-          />
-        </div>
-        <div>
-          <button type="submit">Search</button>
-        </div>
-      </form>
+      <search>
+        <form class="search row" method="get" action={orgPath(org.id)}>
+          {query.status ? <input type="hidden" name="status" value={query.status} /> : ""}
+          <input type="hidden" name="pageSize" value={String(query.pageSize)} />
+          <div>
+            <label for="email_address">Search by email</label>
+            <input
+              type="search"
+              id="email_address"
+              name="email_address"
+              value={query.email ?? ""}
+              placeholder="starts with…"
+            />
+          </div>
+          <div>
+            <button type="submit">Search</button>
+          </div>
+        </form>
+      </search>
       {invitations.rows.length === 0 ? (
         <p class="empty">
           {invitations.totalCount > 0
