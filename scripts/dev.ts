@@ -3,29 +3,12 @@
  * example, applies the local D1 migrations, seeds the demo organization, prints how to call the
  * API, then runs `wrangler dev` (local D1, queues and rate limits under workerd).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { SignJWT } from "jose";
+import { localDatabaseSteps, OFFLINE_ENV, runWranglerStep } from "./local-wrangler.ts";
 
 const PORT = process.env.PORT ?? "8787";
-const offline = {
-  ...process.env,
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  WRANGLER_SEND_METRICS: "false",
-  CI: process.env.CI ?? "1", // wrangler asks no questions
-};
-
-/** Runs a wrangler step quietly; its output is shown only when it fails. */
-function run(label: string, args: string[]) {
-  const result = spawnSync("npx", ["wrangler", ...args], { encoding: "utf8", env: offline });
-  if (result.status !== 0) {
-    console.error(
-      `${label} failed (wrangler ${args.join(" ")}):\n${result.stdout}${result.stderr}`,
-    );
-    process.exit(result.status ?? 1);
-  }
-  console.log(`✓ ${label}`);
-}
 
 function readDevVars(): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -40,15 +23,15 @@ if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("Created .dev.vars from .dev.vars.example");
 }
-run("local D1 migrations applied", ["d1", "migrations", "apply", "DB", "--local"]);
-run("demo organization seeded", [
-  "d1",
-  "execute",
-  "DB",
-  "--local",
-  "--file",
-  "scripts/demo-seed.sql",
-]);
+for (const step of localDatabaseSteps()) {
+  try {
+    runWranglerStep(step);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+  console.log(`✓ ${step.label}`);
+}
 
 const vars = readDevVars();
 const secret = new TextEncoder().encode(vars.SESSION_JWT_SECRET ?? "");
@@ -73,11 +56,12 @@ List invitations as the demo admin's session (token valid 30 days):
     -H 'Authorization: Bearer ${token}'
 
 Emails land in the dev mailbox: ${base}/dev/mailbox   API docs: ${base}/docs
+Admin console: ${base}/console (sign in as any demo user or invitee at ${base}/dev/login)
 `);
 
 const dev = spawn("npx", ["wrangler", "dev", "--port", PORT, "--ip", "127.0.0.1"], {
   stdio: "inherit",
-  env: offline,
+  env: OFFLINE_ENV,
 });
 dev.on("exit", (code) => process.exit(code ?? 0));
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));

@@ -28,7 +28,9 @@ export function lapsedPendingIds(db: Database, now: number, limit: number) {
 }
 
 async function expireChunk(db: Database, now: number, limit: number): Promise<number> {
-  const result = await db
+  // Rows are counted from RETURNING: D1's `meta.changes` also counts the status-counter
+  // triggers' writes.
+  const flipped = await db
     .update(invitations)
     .set({ status: "expired", updatedAt: now })
     // Re-checked here: the subquery and the update are one statement, so no row is flipped that
@@ -38,8 +40,9 @@ async function expireChunk(db: Database, now: number, limit: number): Promise<nu
         inArray(invitations.id, lapsedPendingIds(db, now, limit)),
         eq(invitations.status, "pending"),
       ),
-    );
-  return result.meta.changes;
+    )
+    .returning({ id: invitations.id });
+  return flipped.length;
 }
 
 export async function expireLapsedInvitations(

@@ -18,6 +18,8 @@ export interface JsonSchema {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  pattern?: string;
+  required?: string[];
 }
 
 interface Operation {

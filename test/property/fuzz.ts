@@ -336,6 +336,92 @@ function nearMissObject(schema: JsonSchema, w: FuzzWorld, depth: number): fc.Arb
   );
 }
 
+let freshCounter = 0;
+const fresh = (prefix: string) => fc.constant(null).map(() => `${prefix}${freshCounter++}`);
+
+/** A value the endpoint should accept for this field; fresh wherever uniqueness matters. */
+function validValue(
+  name: string,
+  schema: JsonSchema,
+  w: FuzzWorld,
+  depth: number,
+): fc.Arbitrary<unknown> {
+  if (schema.enum && schema.enum.length > 0) return fc.constantFrom(...schema.enum);
+  if (schema.anyOf && schema.anyOf.length > 0) {
+    return fc.oneof(...schema.anyOf.map((b) => validValue(name, b, w, depth)));
+  }
+  const types = typesOf(schema);
+  if (types.includes("array") && schema.items) {
+    return fc.array(validValue(name, schema.items, w, depth + 1), { minLength: 1, maxLength: 3 });
+  }
+  if (types.includes("object")) {
+    if (schema.properties && depth < 3) return validObject(schema, w, depth + 1);
+    return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), {
+      maxKeys: 3,
+    });
+  }
+  if (types.includes("integer") || types.includes("number")) {
+    const min = schema.minimum ?? 0;
+    return fc.integer({ min, max: Math.min(schema.maximum ?? min + 100, min + 100) });
+  }
+  if (types.includes("boolean")) return fc.boolean();
+  if (/email/.test(name)) return fresh("fuzz-valid-").map((id) => `${id}@example.com`);
+  if (/url/.test(name)) return fc.constant("https://example.com/welcome");
+  if (name === "ticket") return fc.constantFrom(...w.tickets);
+  if (/user_id|created_by|inviter/.test(name)) return fresh("user_fuzz_");
+  if (schema.pattern) return fresh("fuzz-slug-");
+  return fc
+    .string({
+      unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789 "),
+      minLength: Math.max(1, schema.minLength ?? 1),
+      maxLength: Math.min(schema.maxLength ?? 20, 20),
+    })
+    .map((v) => (v.trim() === "" ? "name" : v));
+}
+
+function validObject(
+  schema: JsonSchema,
+  w: FuzzWorld,
+  depth: number,
+): fc.Arbitrary<Record<string, unknown>> {
+  const fields = Object.entries(schema.properties ?? {});
+  return fc.record(Object.fromEntries(fields.map(([k, s]) => [k, validValue(k, s, w, depth)])), {
+    requiredKeys: (schema.required ?? []).filter((k) => k in (schema.properties ?? {})),
+  });
+}
+
+/** A valid value with exactly one thing wrong: one field hostile or missing, one item broken. */
+function oneThingWrong(schema: JsonSchema, w: FuzzWorld, depth: number): fc.Arbitrary<unknown> {
+  if (schema.anyOf && schema.anyOf.length > 0) {
+    return fc.oneof(...schema.anyOf.map((b) => oneThingWrong(b, w, depth)));
+  }
+  const keys = Object.keys(schema.properties ?? {});
+  if (keys.length > 0) {
+    return fc
+      .tuple(validObject(schema, w, depth), fc.constantFrom(...keys), fc.option(hostileValue))
+      .map(([object, key, value]) => {
+        const out: Record<string, unknown> = { ...object };
+        if (value === null) delete out[key];
+        else out[key] = value;
+        return out;
+      });
+  }
+  if (typesOf(schema).includes("array") && schema.items) {
+    return fc
+      .tuple(
+        fc.array(validValue("item", schema.items, w, depth + 1), { maxLength: 3 }),
+        oneThingWrong(schema.items, w, depth + 1),
+        fc.nat(),
+      )
+      .map(([items, broken, at]) => {
+        const out = [...items];
+        out.splice(at % (items.length + 1), 0, broken);
+        return out;
+      });
+  }
+  return hostileValue;
+}
+
 /** What a body for this endpoint may be: absent, any JSON, not JSON at all, or a near miss. */
 export function bodyText(
   endpoint: Endpoint,
@@ -363,13 +449,15 @@ export function bodyText(
         fc.constant(`"${"z".repeat(600 * 1024)}"`),
       ),
     },
-    { weight: 7, arbitrary: plausible("body", shaped, w, 0).map(toJsonText) },
+    { weight: 4, arbitrary: plausible("body", shaped, w, 0).map(toJsonText) },
+    { weight: 5, arbitrary: oneThingWrong(shaped, w, 0).map(toJsonText) },
+    { weight: 2, arbitrary: validValue("body", shaped, w, 0).map(toJsonText) },
   );
 }
 
-/** A plausible body (for properties that vary something else). */
-export const plausibleBody = (endpoint: Endpoint, w: FuzzWorld) =>
-  endpoint.body ? plausible("body", endpoint.body, w, 0).map(toJsonText) : fc.constant(undefined);
+/** A body the endpoint accepts (for properties that vary something else). */
+export const validBody = (endpoint: Endpoint, w: FuzzWorld) =>
+  endpoint.body ? validValue("body", endpoint.body, w, 0).map(toJsonText) : fc.constant(undefined);
 
 // ---------------------------------------------------------------------------------------------
 // Paths, queries, headers
@@ -545,33 +633,41 @@ export function authorizationFor(w: FuzzWorld): fc.Arbitrary<string | undefined>
     .replaceAll("=", "")
     .replaceAll("+", "-")
     .replaceAll("/", "_");
+  const accepted = fc.constantFrom(
+    `Bearer ${SECRET_KEY}`,
+    `bearer ${SECRET_KEY}`,
+    `Bearer   ${SECRET_KEY}   `,
+    `Bearer ${admin}`,
+    `BEARER ${admin}`,
+  );
+  const refused = fc.constantFrom(
+    `Bearer ${SECRET_KEY}x`,
+    `Bearer ${SECRET_KEY.slice(0, -1)}`,
+    `Bearer ${SECRET_KEY} ${SECRET_KEY}`,
+    `Basic ${btoa(`${SECRET_KEY}:`)}`,
+    `${SECRET_KEY}`,
+    "Bearer",
+    "Bearer ",
+    "Bearer sk_",
+    `Bearer ${header}.${forgedPayload}.${signature}`,
+    `Bearer ${header}.${payload}.`,
+    `Bearer ${header}.${payload}`,
+    `Bearer ${t.expired}`,
+    `Bearer ${t.algNone}`,
+    `Bearer ${t.wrongSecret}`,
+    `Bearer ${"a".repeat(8000)}`,
+    `Bearer ${admin}, Bearer ${SECRET_KEY}`,
+  );
   return fc.oneof(
-    fc.constant(undefined),
-    fc.constantFrom(
-      `Bearer ${SECRET_KEY}`,
-      `bearer ${SECRET_KEY}`,
-      `Bearer   ${SECRET_KEY}   `,
-      `Bearer ${SECRET_KEY}x`,
-      `Bearer ${SECRET_KEY.slice(0, -1)}`,
-      `Bearer ${SECRET_KEY} ${SECRET_KEY}`,
-      `Basic ${btoa(`${SECRET_KEY}:`)}`,
-      `${SECRET_KEY}`,
-      "Bearer",
-      "Bearer ",
-      "Bearer sk_",
-      `Bearer ${admin}`,
-      `Bearer ${header}.${forgedPayload}.${signature}`,
-      `Bearer ${header}.${payload}.`,
-      `Bearer ${header}.${payload}`,
-      `Bearer ${t.expired}`,
-      `Bearer ${t.algNone}`,
-      `Bearer ${t.wrongSecret}`,
-      `Bearer ${t.basic}`,
-      `Bearer ${"a".repeat(8000)}`,
-      `Bearer ${admin}, Bearer ${SECRET_KEY}`,
-    ),
-    headerText(60).map((s) => `Bearer ${s}`),
-    headerText(60),
+    { weight: 5, arbitrary: accepted },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(`Bearer ${t.basic}`, `Bearer ${t.guest}`, `Bearer ${t.stranger}`),
+    },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 4, arbitrary: refused },
+    { weight: 1, arbitrary: headerText(60).map((s) => `Bearer ${s}`) },
+    { weight: 1, arbitrary: headerText(60) },
   );
 }
 
