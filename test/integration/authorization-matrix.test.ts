@@ -99,6 +99,21 @@ const adminsInvitation = async (w: World) =>
 
 const acceptPage = (ticket: string) => `/accept?ticket=${encodeURIComponent(ticket)}`;
 
+/** The console: like the API's invitation routes, but sessions only (the cookie is no key). */
+const CONSOLE_MANAGE = (ok: number): Expectation => ({
+  ...MANAGE_INVITATIONS,
+  admin: ok,
+  "backend key": 401,
+});
+
+/** A console form post carrying the token of the admin's own page; everyone else replays it. */
+async function consoleForm(w: World, path: string, fields: Record<string, string>): Promise<Req> {
+  const page = await send({ path: `/console/orgs/${w.orgId}` }, w.tokens.admin, true);
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) throw new Error("the admin's console page has no CSRF token");
+  return { path, form: { ...fields, csrf_token: csrf }, headers: { origin: ORIGIN } };
+}
+
 /**
  * The rule table. Keys are exactly `METHOD path` as Hono lists them (`:param`, not `{param}`).
  * Mutating routes get a fresh target per call, so one caller's success never changes another's.
@@ -167,6 +182,59 @@ const RULES: Record<string, Rule> = {
       "basic member": 403,
       admin: 200,
     },
+  },
+  "GET /console": {
+    kind: "console (cookie session): any signed-in user sees their own organizations",
+    cookieSession: true,
+    request: async () => json("/console"),
+    expect: { ...all(200), ...UNAUTHENTICATED, "backend key": 401 },
+  },
+  "GET /console/orgs/:organizationId": {
+    kind: "console (cookie session): invitations manage, sessions only",
+    cookieSession: true,
+    request: async (w) => json(`/console/orgs/${w.orgId}`),
+    expect: CONSOLE_MANAGE(200),
+  },
+  "POST /console/orgs/:organizationId/invitations": {
+    kind: "console form: invitations manage, with the admin's CSRF token",
+    cookieSession: true,
+    request: async (w) =>
+      consoleForm(w, `/console/orgs/${w.orgId}/invitations`, {
+        email_addresses: email("matrix-console"),
+        role: "basic_member",
+      }),
+    expect: CONSOLE_MANAGE(303),
+  },
+  "POST /console/orgs/:organizationId/invitations/:invitationId/revoke": {
+    kind: "console form: invitations manage, with the admin's CSRF token",
+    cookieSession: true,
+    request: async (w) =>
+      consoleForm(w, `/console/orgs/${w.orgId}/invitations/${(await fresh(w)).id}/revoke`, {}),
+    expect: CONSOLE_MANAGE(303),
+  },
+  "POST /console/orgs/:organizationId/invitations/:invitationId/resend": {
+    kind: "console form: invitations manage, with the admin's CSRF token",
+    cookieSession: true,
+    request: async (w) =>
+      consoleForm(w, `/console/orgs/${w.orgId}/invitations/${(await fresh(w)).id}/resend`, {}),
+    expect: CONSOLE_MANAGE(303),
+  },
+  "GET /dev/login": {
+    kind: "dev-only: 404 outside development",
+    request: async () => json("/dev/login"),
+    expect: all(404),
+    inDevelopment: 200,
+  },
+  // The development behaviour of the two forms is in dev-login.test.ts.
+  "POST /dev/login": {
+    kind: "dev-only: 404 outside development",
+    request: async () => ({ path: "/dev/login", form: { user_id: "user_x" } }),
+    expect: all(404),
+  },
+  "POST /dev/logout": {
+    kind: "dev-only: 404 outside development",
+    request: async () => ({ path: "/dev/logout", form: {} }),
+    expect: all(404),
   },
   "POST /v1/organizations": {
     kind: "any authenticated caller (a session creates for itself)",

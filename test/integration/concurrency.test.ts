@@ -9,7 +9,7 @@
  * the per-address accept limit never counts two of them together.
  */
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ErrorEnvelope } from "../../src/contract/objects";
 import { backend, type Credentials, call, sessionToken } from "../support/api";
 import { createOrganization, email, invite, unique } from "../support/fixtures";
@@ -36,6 +36,21 @@ async function together(requests: readonly (() => Promise<Response>)[]): Promise
       return { status: res.status, body };
     }),
   );
+}
+
+/**
+ * Runs `race` and counts the D1 batches (the writes: creates and accepts are one batch each) it
+ * made. More than one means several requests got past every pre-check together, so the database,
+ * not the pre-check, decided the race.
+ */
+async function countingWrites<T>(race: () => Promise<T>): Promise<{ result: T; writes: number }> {
+  const batch = vi.spyOn(env.DB, "batch");
+  try {
+    const result = await race();
+    return { result, writes: batch.mock.calls.length };
+  } finally {
+    batch.mockRestore();
+  }
 }
 
 const codeOf = (answer: Answer) => (answer.body as ErrorEnvelope).errors?.[0]?.code;
@@ -71,22 +86,25 @@ describe("parallel creates of one address", () => {
   it("50 at once leave exactly one pending invitation; the other 49 are 400 duplicate_record", async () => {
     const org = await createOrganization();
     const address = email("race");
-
-    const answers = await together(
-      Array.from(
-        { length: 50 },
-        (_, i) => () =>
-          call("POST", invitationsPath(org.id), {
-            as: backend,
-            // Case and spaces differ per request: all the same address once normalized.
-            body: {
-              email_address: i % 2 ? ` ${address.toUpperCase()} ` : address,
-              role: "basic_member",
-            },
-          }),
+    const { result: answers, writes } = await countingWrites(() =>
+      together(
+        Array.from(
+          { length: 50 },
+          (_, i) => () =>
+            call("POST", invitationsPath(org.id), {
+              as: backend,
+              // Case and spaces differ per request: all the same address once normalized.
+              body: {
+                email_address: i % 2 ? ` ${address.toUpperCase()} ` : address,
+                role: "basic_member",
+              },
+            }),
+        ),
       ),
     );
 
+    // The race is real: the unique index, not the duplicate pre-check, turned the losers away.
+    expect(writes, "requests that reached the write").toBeGreaterThan(1);
     const won = answers.filter((a) => a.status === 200);
     const lost = answers.filter((a) => a.status !== 200);
     expect(won, summary(answers)).toHaveLength(1);
@@ -230,18 +248,21 @@ describe("parallel accepts of one invitation", () => {
     const userId = unique("user_joiner");
     const as: Credentials = { token: await sessionToken(userId, { email: address }) };
 
-    const answers = await together(
-      Array.from({ length: 20 }, (_, i) =>
-        i % 2
-          ? () =>
-              call("POST", `/v1/me/organization_invitations/${invitation.id}/accept`, {
-                as: fromOwnAddress(as, i),
-              })
-          : () =>
-              call("POST", "/v1/tickets/accept", { as: fromOwnAddress(as, i), body: { ticket } }),
+    const { result: answers, writes } = await countingWrites(() =>
+      together(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2
+            ? () =>
+                call("POST", `/v1/me/organization_invitations/${invitation.id}/accept`, {
+                  as: fromOwnAddress(as, i),
+                })
+            : () =>
+                call("POST", "/v1/tickets/accept", { as: fromOwnAddress(as, i), body: { ticket } }),
+        ),
       ),
     );
 
+    expect(writes, "accepts that reached the guarded write").toBeGreaterThan(1);
     expectOneWinner(answers);
     expect(await membershipsIn(org.id)).toEqual([userId]);
     expect(await statusOf(invitation.id)).toBe("accepted");
@@ -254,15 +275,18 @@ describe("parallel accepts of one invitation", () => {
     const users = Array.from({ length: 10 }, () => unique("user_racer"));
     const tokens = await Promise.all(users.map((u) => sessionToken(u, { email: address })));
 
-    const answers = await together(
-      tokens.map(
-        (token, i) => () =>
-          call("POST", `/v1/me/organization_invitations/${invitation.id}/accept`, {
-            as: fromOwnAddress({ token }, 100 + i),
-          }),
+    const { result: answers, writes } = await countingWrites(() =>
+      together(
+        tokens.map(
+          (token, i) => () =>
+            call("POST", `/v1/me/organization_invitations/${invitation.id}/accept`, {
+              as: fromOwnAddress({ token }, 100 + i),
+            }),
+        ),
       ),
     );
 
+    expect(writes, "accepts that reached the guarded write").toBeGreaterThan(1);
     expectOneWinner(answers);
     const members = await membershipsIn(org.id);
     expect(members).toHaveLength(1);

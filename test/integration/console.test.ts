@@ -126,6 +126,8 @@ describe("GET /console/orgs/:id", () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("script-src");
+    // Optional attributes (aria-current, title) are left out, never written as "undefined".
+    expect(html).not.toContain("undefined");
   });
 
   it("holds the status tab, the email search and the paging in the URL", async () => {

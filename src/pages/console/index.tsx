@@ -173,39 +173,41 @@ consolePages.post("/console/orgs/:organizationId/invitations", ...guardForm, asy
   return organizationPage(c, gate, query, state, null, 422);
 });
 
-consolePages.post(
-  "/console/orgs/:organizationId/invitations/:invitationId/:action{revoke|resend}",
-  ...guardForm,
-  async (c) => {
-    const gate = await admitForm(c);
-    if (gate instanceof Response) return gate;
-    const query = parseListQuery(c.req.query()) ?? DEFAULT_LIST_QUERY;
-    const invitationId = c.req.param("invitationId");
-    const deps = c.get("deps");
-    const result =
-      c.req.param("action") === "revoke"
-        ? await revokeInvitation(deps, gate.organization.id, invitationId)
-        : await resendInvitation(
-            deps,
-            gate.organization.id,
-            invitationId,
-            recipientLimiter(c.env.RESEND_LIMITER),
-          );
-    if (result.ok) {
-      const to = result.value.emailAddress;
-      setFlash(c, {
-        kind: "ok",
-        message:
-          c.req.param("action") === "revoke"
-            ? `Revoked the invitation to ${to}.`
-            : `Sent the invitation to ${to} again; the link in the earlier email no longer works.`,
-      });
-    } else {
-      setFlash(c, { kind: "error", message: refusalMessage(result.error) });
-    }
-    return c.redirect(listHref(gate.organization.id, query), 303);
-  },
-);
+for (const action of ["revoke", "resend"] as const) {
+  consolePages.post(
+    `/console/orgs/:organizationId/invitations/:invitationId/${action}`,
+    ...guardForm,
+    async (c) => {
+      const gate = await admitForm(c);
+      if (gate instanceof Response) return gate;
+      const query = parseListQuery(c.req.query()) ?? DEFAULT_LIST_QUERY;
+      const invitationId = c.req.param("invitationId") ?? "";
+      const deps = c.get("deps");
+      const result =
+        action === "revoke"
+          ? await revokeInvitation(deps, gate.organization.id, invitationId)
+          : await resendInvitation(
+              deps,
+              gate.organization.id,
+              invitationId,
+              recipientLimiter(c.env.RESEND_LIMITER),
+            );
+      if (result.ok) {
+        const to = result.value.emailAddress;
+        setFlash(c, {
+          kind: "ok",
+          message:
+            action === "revoke"
+              ? `Revoked the invitation to ${to}.`
+              : `Sent the invitation to ${to} again; the link in the earlier email no longer works.`,
+        });
+      } else {
+        setFlash(c, { kind: "error", message: refusalMessage(result.error) });
+      }
+      return c.redirect(listHref(gate.organization.id, query), 303);
+    },
+  );
+}
 
 interface Admitted {
   session: SessionPrincipal;

@@ -9,7 +9,7 @@ a{color:#2447b8}
 .top{display:flex;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.5rem;background:#1d2330;color:#fff}
 .top a{color:#fff}.brand{font-weight:600;text-decoration:none}
 .who{font-size:.9rem;color:#c9cfdb}.who a{margin-left:.75rem}
-main{max-width:68rem;margin:1.5rem auto;padding:0 1.5rem}
+main{max-width:72rem;margin:1.5rem auto;padding:0 1.5rem}
 h1{font-size:1.5rem;margin:.25rem 0 .5rem}h2{font-size:1.15rem;margin:0 0 .75rem}
 .crumbs{font-size:.9rem;color:#5b6475}
 .card{background:#fff;border-radius:10px;box-shadow:0 1px 3px #0002;padding:1.25rem 1.5rem;margin:0 0 1.25rem}
@@ -37,9 +37,11 @@ button.small{padding:.2rem .6rem;font-size:.85rem}
 .tabs a[aria-current=page]{background:#2f5bd3;color:#fff}
 .search{margin:0 0 .75rem}.search label{margin:0}
 table{width:100%;border-collapse:collapse;font-size:.92rem}
+.table-wrap{overflow-x:auto}
 th,td{text-align:left;padding:.5rem .5rem;border-bottom:1px solid #e6e8ee;vertical-align:top}
 th{color:#5b6475;font-weight:600;font-size:.85rem}
-td.email{overflow-wrap:anywhere}
+td.email{overflow-wrap:break-word;min-width:12rem}
+time{white-space:nowrap}
 .actions{display:flex;gap:.4rem}
 .actions form{margin:0}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.8rem;font-weight:600;background:#eef0f4;color:#394256}

@@ -151,12 +151,21 @@ export interface OrganizationPageProps {
 const DATE_FORMAT = new Intl.DateTimeFormat("en", {
   dateStyle: "medium",
   timeStyle: "short",
+  hourCycle: "h23",
   timeZone: "UTC",
 });
 
-const When: FC<{ at: number }> = ({ at }) => (
-  <time datetime={new Date(at).toISOString()}>{DATE_FORMAT.format(at)} UTC</time>
-);
+const DAY_FORMAT = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+
+/** A moment in UTC; tables that are short of room show the day only (the full time on hover). */
+const When: FC<{ at: number; dayOnly?: boolean }> = ({ at, dayOnly }) => {
+  const full = `${DATE_FORMAT.format(at)} UTC`;
+  return (
+    <time datetime={new Date(at).toISOString()} title={dayOnly ? full : undefined}>
+      {dayOnly ? DAY_FORMAT.format(at) : full}
+    </time>
+  );
+};
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -313,35 +322,37 @@ const InvitationsSection: FC<OrganizationPageProps> = (props) => {
               : "No invitations yet."}
         </p>
       ) : (
-        <table>
-          <caption class="vh">
-            Invitations, newest first
-            {query.status ? `, ${STATUS_LABELS[query.status].toLowerCase()} only` : ""}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Email delivery</th>
-              <th scope="col">Invited</th>
-              <th scope="col">Expires</th>
-              <th scope="col">
-                <span class="vh">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {invitations.rows.map((row) => (
-              <InvitationRowView
-                row={row}
-                organizationId={org.id}
-                csrfToken={props.csrfToken}
-                query={query}
-              />
-            ))}
-          </tbody>
-        </table>
+        <div class="table-wrap">
+          <table>
+            <caption class="vh">
+              Invitations, newest first
+              {query.status ? `, ${STATUS_LABELS[query.status].toLowerCase()} only` : ""}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Email delivery</th>
+                <th scope="col">Invited</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span class="vh">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.rows.map((row) => (
+                <InvitationRowView
+                  row={row}
+                  organizationId={org.id}
+                  csrfToken={props.csrfToken}
+                  query={query}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <Pager
         label="Invitation pages"
@@ -373,9 +384,9 @@ const InvitationRowView: FC<{
         <Delivery delivery={row.delivery} />
       </td>
       <td>
-        <When at={row.createdAt} />
+        <When at={row.createdAt} dayOnly />
       </td>
-      <td>{row.status === "pending" ? <When at={row.expiresAt} /> : "—"}</td>
+      <td>{row.status === "pending" ? <When at={row.expiresAt} dayOnly /> : "—"}</td>
       <td>
         {row.status === "pending" ? (
           <div class="actions">
@@ -438,31 +449,33 @@ const MembersSection: FC<OrganizationPageProps> = ({ organization, members, quer
           {members.totalCount > 0 ? "No members on this page." : "No members yet."}
         </p>
       ) : (
-        <table>
-          <caption class="vh">Members, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Joined</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.rows.map((m) => (
-              <tr data-user-id={m.userId}>
-                <td class="email">{m.emailAddress ?? "—"}</td>
-                <td>
-                  <code>{m.userId}</code>
-                </td>
-                <td>{m.roleName}</td>
-                <td>
-                  <When at={m.joinedAt} />
-                </td>
+        <div class="table-wrap">
+          <table>
+            <caption class="vh">Members, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">User</th>
+                <th scope="col">Role</th>
+                <th scope="col">Joined</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {members.rows.map((m) => (
+                <tr data-user-id={m.userId}>
+                  <td class="email">{m.emailAddress ?? "—"}</td>
+                  <td>
+                    <code>{m.userId}</code>
+                  </td>
+                  <td>{m.roleName}</td>
+                  <td>
+                    <When at={m.joinedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <Pager
         label="Member pages"
