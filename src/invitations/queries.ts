@@ -37,6 +37,16 @@ export function emailStartsWith(prefix: string): SQL {
   ) as SQL;
 }
 
+const REVERSED: Record<OrderBy, OrderBy> = {
+  created_at: "-created_at",
+  "-created_at": "created_at",
+  email_address: "-email_address",
+  "-email_address": "email_address",
+};
+
+/** The exact opposite order, tie-breakers included: reading a page from the far end. */
+export const reversedOrder = (orderBy: OrderBy): OrderBy => REVERSED[orderBy];
+
 export function orderingFor(orderBy: OrderBy) {
   switch (orderBy) {
     case "created_at":

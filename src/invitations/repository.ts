@@ -8,7 +8,13 @@ import type { Statement } from "../db/batch";
 import type { Database } from "../db/client";
 import { type InvitationRow, invitations, memberships, type NewInvitationRow } from "../db/schema";
 import { statusCountStatements, totalFor } from "./counts";
-import { effectiveStatusIn, emailStartsWith, type OrderBy, orderingFor } from "./queries";
+import {
+  effectiveStatusIn,
+  emailStartsWith,
+  type OrderBy,
+  orderingFor,
+  reversedOrder,
+} from "./queries";
 
 /** D1 binds at most 100 parameters per statement. */
 const D1_MAX_PARAMS = 100;
@@ -46,37 +52,74 @@ function listFilter(q: Omit<InvitationListQuery, "orderBy" | "limit" | "offset">
  */
 export function invitationListStatements(db: Database, q: InvitationListQuery) {
   const where = listFilter(q);
+  const total = q.emailPrefix
+    ? { kind: "rows" as const, count: db.select({ n: count() }).from(invitations).where(where) }
+    : { kind: "counters" as const, ...statusCountStatements(db, q.organizationId, q.now) };
+  return { page: pageStatement(db, q), total };
+}
+
+function pageStatement(db: Database, q: InvitationListQuery) {
   const order = orderingFor(q.orderBy);
   const pageIds = db
     .select({ id: invitations.id })
     .from(invitations)
-    .where(where)
+    .where(listFilter(q))
     .orderBy(...order)
     .limit(q.limit)
     .offset(q.offset);
-  const page = db
+  return db
     .select()
     .from(invitations)
     .where(inArray(invitations.id, pageIds))
     .orderBy(...order);
-  const total = q.emailPrefix
-    ? { kind: "rows" as const, count: db.select({ n: count() }).from(invitations).where(where) }
-    : { kind: "counters" as const, ...statusCountStatements(db, q.organizationId, q.now) };
-  return { page, total };
 }
 
-/** One page and the total matching the same filter, in one round trip. */
+type Total = ReturnType<typeof invitationListStatements>["total"];
+
+/**
+ * Past this offset a page is read from whichever end of the list is nearer, which needs the
+ * total first (one more round trip): page 5,000 of 100,000 then walks 20 entries, not 99,980.
+ */
+export const DEEP_OFFSET = 1_000;
+
+/** One page and the total matching the same filter. */
 export async function listInvitationsPage(
   db: Database,
   q: InvitationListQuery,
+  options: { deepOffset?: number } = {},
 ): Promise<{ rows: InvitationRow[]; totalCount: number }> {
   const { page, total } = invitationListStatements(db, q);
-  if (total.kind === "rows") {
-    const [rows, counted] = await db.batch([page, total.count]);
-    return { rows, totalCount: counted[0]?.n ?? 0 };
+  if (q.offset < (options.deepOffset ?? DEEP_OFFSET)) {
+    // Shallow: page and total in one round trip.
+    if (total.kind === "rows") {
+      const [rows, counted] = await db.batch([page, total.count]);
+      return { rows, totalCount: counted[0]?.n ?? 0 };
+    }
+    const [rows, stored, lapsed] = await db.batch([page, total.stored, total.lapsed]);
+    return { rows, totalCount: totalFor(q.statuses, { stored, lapsed: lapsed[0]?.n ?? 0 }) };
   }
-  const [rows, stored, lapsed] = await db.batch([page, total.stored, total.lapsed]);
-  return { rows, totalCount: totalFor(q.statuses, { stored, lapsed: lapsed[0]?.n ?? 0 }) };
+  const totalCount = await runTotal(db, total, q.statuses);
+  if (q.offset >= totalCount) return { rows: [], totalCount };
+  const after = totalCount - q.offset - q.limit;
+  if (after >= q.offset) return { rows: await page, totalCount };
+  // Nearer the end: the same rows, read in the opposite order from the other side.
+  const fromEnd = await pageStatement(db, {
+    ...q,
+    orderBy: reversedOrder(q.orderBy),
+    offset: Math.max(0, after),
+    limit: Math.min(q.limit, totalCount - q.offset),
+  });
+  return { rows: fromEnd.reverse(), totalCount };
+}
+
+async function runTotal(
+  db: Database,
+  total: Total,
+  statuses: readonly InvitationStatus[],
+): Promise<number> {
+  if (total.kind === "rows") return (await total.count)[0]?.n ?? 0;
+  const [stored, lapsed] = await db.batch([total.stored, total.lapsed]);
+  return totalFor(statuses, { stored, lapsed: lapsed[0]?.n ?? 0 });
 }
 
 export async function findInvitation(
