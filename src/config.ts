@@ -23,6 +23,8 @@ const ConfigSchema = z
     EMAIL_TRANSPORT: z.enum(["outbox", "resend", "cloudflare"]).default("outbox"),
     EMAIL_FROM: z.string().default("Invitations <invitations@example.com>"),
     RESEND_API_KEY: optionalString,
+    /** Resend's API origin; a local mock in the benchmark, a regional endpoint if ever needed. */
+    RESEND_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     SIGN_IN_URL: optionalString,
     ALLOWED_REDIRECT_ORIGINS: optionalString,
     INVITATION_TTL_DAYS: positiveInt(30).pipe(z.number().max(365)),

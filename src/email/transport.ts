@@ -40,7 +40,12 @@ export function createTransport({ env, config, db, now }: TransportContext): Ema
       if (!config.RESEND_API_KEY) {
         throw invalid("RESEND_API_KEY is required when EMAIL_TRANSPORT=resend");
       }
-      return resendTransport({ apiKey: config.RESEND_API_KEY, from, now });
+      return resendTransport({
+        apiKey: config.RESEND_API_KEY,
+        from,
+        now,
+        ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL.replace(/\/+$/, "") } : {}),
+      });
     case "cloudflare":
       if (!env.SEND_EMAIL) {
         throw invalid(

@@ -334,10 +334,15 @@ const RULES: Record<string, Rule> = {
   },
 };
 
-/** The routes the app serves: its route table without middleware (`ALL` on a wildcard path). */
+/**
+ * The routes the app serves: its route table without middleware. Hono lists `use()` as method
+ * `ALL`; a middleware takes `(c, next)`, a handler `(c)`, so `app.all("/x", (c) => …)` still counts.
+ */
 function servedRoutes(): string[] {
+  const isMiddleware = (r: { method: string; path: string; handler: { length: number } }) =>
+    r.method === "ALL" && (r.path.endsWith("*") || r.handler.length >= 2);
   const keys = createApp()
-    .routes.filter((r) => !(r.method === "ALL" && r.path.endsWith("*")))
+    .routes.filter((r) => !isMiddleware(r))
     .map((r) => `${r.method} ${r.path}`);
   return [...new Set(keys)];
 }
