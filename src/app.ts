@@ -7,6 +7,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { accessLog } from "./http/access-log";
 import { errorBody, errorResponse, handleError } from "./http/errors";
 import { authenticate, withDeps } from "./http/middleware";
 import type { AppEnv } from "./http/types";
@@ -29,6 +30,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(requestId());
+  app.use(accessLog);
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(withDeps);
   app.use(

@@ -18,7 +18,8 @@ const CLOCK_SKEW_SECONDS = 5;
 const ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"];
 
 const ClaimsSchema = z.object({
-  sub: z.string().min(1),
+  // User ids end up in rows (created_by, user_id): bounded like every other stored string.
+  sub: z.string().min(1).max(128),
   email: z.string().optional(),
   org_id: z.string().optional(),
   o: z.object({ id: z.string().optional() }).optional(),

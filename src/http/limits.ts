@@ -26,4 +26,5 @@ export const DisplayNameSchema = z
   .trim()
   .min(1)
   .max(NAME_MAX_LENGTH)
-  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
+  .refine((name) => name.isWellFormed(), { message: "must be well-formed Unicode" });

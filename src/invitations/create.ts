@@ -14,8 +14,8 @@ import { fail, ok, type Result } from "../shared/result";
 import { countPendingInvitations } from "./counts";
 import {
   expireLapsedForAddresses,
-  findMemberAddresses,
   findPendingAddresses,
+  findTakenAddresses,
   insertInvitations,
 } from "./repository";
 import { expiresAtFrom, isValidEmail, normalizeEmail } from "./rules";
@@ -141,9 +141,8 @@ async function refuseTaken(
   emails: string[],
   now: number,
 ) {
-  const [pending, members, quota] = await Promise.all([
-    findPendingAddresses(deps.db, organization.id, emails, now),
-    findMemberAddresses(deps.db, organization.id, emails),
+  const [{ pending, members }, quota] = await Promise.all([
+    findTakenAddresses(deps.db, organization.id, emails, now),
     quotaExceeded(deps, organization, emails.length, now),
   ]);
   if (members.length > 0) {

@@ -14,8 +14,11 @@ const EMAIL_PATTERN = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],
 /** Emails are compared case-insensitively: trimmed and lower-cased before storing or matching. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
+/** Also refuses lone surrogates: such a string cannot be encoded into an email header. */
 export const isValidEmail = (normalized: string): boolean =>
-  normalized.length <= EMAIL_MAX_LENGTH && EMAIL_PATTERN.test(normalized);
+  normalized.length <= EMAIL_MAX_LENGTH &&
+  normalized.isWellFormed() &&
+  EMAIL_PATTERN.test(normalized);
 
 export const expiresAtFrom = (now: number, days: number): number => now + days * DAY_MS;
 

@@ -11,7 +11,7 @@ import { notFound } from "../shared/errors";
 import { fail, ok, type Result } from "../shared/result";
 import type { Permission } from "./permissions";
 import { roleAllows } from "./permissions";
-import { findMembership, findOrganization } from "./repository";
+import { findOrganization, findOrganizationWithMembership } from "./repository";
 
 export interface OrganizationAccess {
   organization: OrganizationRow;
@@ -29,10 +29,11 @@ export async function authorizeOrganization(
     const organization = await findOrganization(db, organizationId);
     return organization ? ok({ organization, role: null }) : fail(notFound("organization"));
   }
-  const [organization, membership] = await Promise.all([
-    findOrganization(db, organizationId),
-    findMembership(db, organizationId, principal.userId),
-  ]);
+  const { organization, membership } = await findOrganizationWithMembership(
+    db,
+    organizationId,
+    principal.userId,
+  );
   if (!organization || !membership) return fail(notFound("organization"));
   const role = membership.role as Role;
   if (!roleAllows(role, permission)) {

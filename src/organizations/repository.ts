@@ -12,6 +12,23 @@ export async function findOrganization(
   return db.query.organizations.findFirst({ where: eq(organizations.id, organizationId) });
 }
 
+/** The organization and the user's membership of it, in one round trip. */
+export async function findOrganizationWithMembership(
+  db: Database,
+  organizationId: string,
+  userId: string,
+): Promise<{ organization?: OrganizationRow; membership?: MembershipRow }> {
+  const [orgs, members] = await db.batch([
+    db.select().from(organizations).where(eq(organizations.id, organizationId)).limit(1),
+    db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+      .limit(1),
+  ]);
+  return { organization: orgs[0], membership: members[0] };
+}
+
 export async function isSlugTaken(db: Database, slug: string): Promise<boolean> {
   const row = await db
     .select({ id: organizations.id })

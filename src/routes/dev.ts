@@ -38,7 +38,7 @@ const emailCard = (e: OutboxEmail) => html`<article>
       <code>${e.invitationId}</code></p>
     <p><a href="${e.acceptUrl}">Open the accept link</a></p>
   </header>
-  <iframe title="${e.subject}" sandbox srcdoc="${e.html}"></iframe>
+  <iframe title="${e.subject}" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${e.html}"></iframe>
   <details><summary>Plain text</summary><pre>${e.text}</pre></details>
 </article>`;
 

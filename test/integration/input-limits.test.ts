@@ -2,7 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { backend, call, json, SECRET_KEY } from "../support/api";
+import { backend, call, json, SECRET_KEY, sessionToken } from "../support/api";
 import { createOrganization, email } from "../support/fixtures";
 
 type Errors = { errors: { code: string; meta: { param_name?: string } }[] };
@@ -36,6 +36,7 @@ describe("input limits", () => {
     ["redirect_url", { redirect_url: "data:text/html,<script>1</script>" }],
     ["email_address", { email_address: `${"a".repeat(300)}@example.com` }],
     ["email_address", { email_address: "ada@example.com\r\nBcc: victim@example.com" }],
+    ["email_address", { email_address: "a\ud800b@example.com" }],
   ])("refuses an oversized or unsafe %s with 422 naming it", async (param, override) => {
     const org = await createOrganization();
     const res = await call("POST", `/v1/organizations/${org.id}/invitations`, {
@@ -50,6 +51,7 @@ describe("input limits", () => {
   it.each([
     ["a newline", "Acme\r\nBcc: victim@example.com"],
     ["a name over 256 characters", "n".repeat(257)],
+    ["a lone surrogate", "Acme \ud800"],
   ])("refuses an organization name with %s", async (_label, name) => {
     const res = await call("POST", "/v1/organizations", { as: backend, body: { name } });
     const body = await json<Errors>(res, 422);
@@ -78,5 +80,13 @@ describe("input limits", () => {
     expect(refused.errors[0]?.meta.param_name).toBe("redirect_url");
     await json(await post("https://app.example.com/welcome"), 200);
     expect(await invitationCount(org.id)).toBe(1);
+  });
+
+  it("refuses a session token whose subject is longer than any user id we store", async () => {
+    const org = await createOrganization();
+    const res = await call("GET", `/v1/organizations/${org.id}`, {
+      as: { token: await sessionToken("u".repeat(5000)) },
+    });
+    await json(res, 401);
   });
 });
