@@ -4,37 +4,7 @@
  * database in plain text. Bumping the link version (resend) or leaving `pending` (accept, decline,
  * revoke, expiry) makes every older ticket useless.
  */
-const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      encoder.encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign", "verify"],
-    );
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-const toBase64Url = (bytes: ArrayBuffer): string =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
+import { macMatches, macOf } from "../shared/hmac";
 
 const signedPart = (invitationId: string, linkVersion: number) => `${invitationId}.${linkVersion}`;
 
@@ -44,8 +14,7 @@ export async function createTicket(
   linkVersion: number,
 ): Promise<string> {
   const payload = signedPart(invitationId, linkVersion);
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(payload));
-  return `${payload}.${toBase64Url(mac)}`;
+  return `${payload}.${await macOf(secret, payload)}`;
 }
 
 export interface TicketClaims {
@@ -59,15 +28,8 @@ export async function readTicket(secret: string, ticket: string): Promise<Ticket
   if (parts.length !== 3) return null;
   const [invitationId = "", version = "", mac = ""] = parts;
   if (!invitationId.startsWith("orginv_") || !/^[1-9][0-9]{0,8}$/.test(version)) return null;
-  const signature = fromBase64Url(mac);
-  if (!signature) return null;
   const linkVersion = Number(version);
-  const valid = await crypto.subtle.verify(
-    "HMAC",
-    await hmacKey(secret),
-    signature,
-    encoder.encode(signedPart(invitationId, linkVersion)),
-  );
+  const valid = await macMatches(secret, signedPart(invitationId, linkVersion), mac);
   return valid ? { invitationId, linkVersion } : null;
 }
 

@@ -38,6 +38,17 @@ function presentOptions(c: Context<AppEnv>) {
   };
 }
 
+/** A page of rows as the list endpoints answer it: `{data, total_count}`. */
+async function presentPage(
+  c: Context<AppEnv>,
+  page: { rows: InvitationRow[]; totalCount: number },
+) {
+  return {
+    data: await presentInvitations(page.rows, presentOptions(c)),
+    total_count: page.totalCount,
+  };
+}
+
 /** What a create body asks for; a session's privileged options are ignored, it is the inviter. */
 function toNewInvitation(
   c: Context<AppEnv>,
@@ -82,13 +93,7 @@ export const invitationsRoutes = createRouter()
       "Link",
       `</v1/organizations/${organization.id}/invitations?status=pending>; rel="successor-version"`,
     );
-    return c.json(
-      {
-        data: await presentInvitations(page.rows, presentOptions(c)),
-        total_count: page.totalCount,
-      },
-      200,
-    );
+    return c.json(await presentPage(c, page), 200);
   })
   .openapi(listRoute, async (c) => {
     const { organization_id } = c.req.valid("param");
@@ -102,13 +107,7 @@ export const invitationsRoutes = createRouter()
       limit,
       offset,
     });
-    return c.json(
-      {
-        data: await presentInvitations(page.rows, presentOptions(c)),
-        total_count: page.totalCount,
-      },
-      200,
-    );
+    return c.json(await presentPage(c, page), 200);
   })
   .openapi(createRoute_, async (c) => {
     const { organization_id } = c.req.valid("param");
