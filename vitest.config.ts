@@ -26,6 +26,8 @@ export default defineConfig(async () => {
       exclude: ["test/e2e/**"],
       setupFiles: ["./test/support/apply-migrations.ts"],
       testTimeout: 30_000,
+      // The worker logs every request; show that only for tests that fail.
+      silent: "passed-only" as const,
     },
   };
 });
