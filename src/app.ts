@@ -12,6 +12,7 @@ import { errorBody, errorResponse, handleError } from "./http/errors";
 import { authenticate, withDeps } from "./http/middleware";
 import type { AppEnv } from "./http/types";
 import { validationHook } from "./http/validation";
+import { dispatchWebhooks } from "./http/webhook-dispatch";
 import { acceptPages } from "./pages/accept";
 import { consolePages } from "./pages/console";
 import { devRoutes } from "./routes/dev";
@@ -22,6 +23,7 @@ import { meRoutes } from "./routes/me";
 import { membershipsRoutes } from "./routes/memberships";
 import { organizationsRoutes } from "./routes/organizations";
 import { ticketsRoutes } from "./routes/tickets";
+import { webhooksRoutes } from "./routes/webhooks";
 
 /** Largest request body accepted: a bulk of 1,000 addresses with metadata fits comfortably. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -33,6 +35,7 @@ export function createApp() {
   app.use(accessLog);
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(withDeps);
+  app.use(dispatchWebhooks);
   app.use(
     "/v1/*",
     bodyLimit({
@@ -60,6 +63,7 @@ export function createApp() {
   app.route("/v1", invitationsRoutes);
   app.route("/v1", meRoutes);
   app.route("/v1", ticketsRoutes);
+  app.route("/v1", webhooksRoutes);
   app.route("/", acceptPages);
   app.route("/", devRoutes);
   app.route("/", consolePages);

@@ -27,6 +27,13 @@ const ConfigSchema = z
     RESEND_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     SIGN_IN_URL: optionalString,
     ALLOWED_REDIRECT_ORIGINS: optionalString,
+    /**
+     * Encrypts webhook endpoints' signing secrets at rest (AES-GCM under an HKDF-derived key).
+     * Optional: only creating endpoints and delivering webhooks need it.
+     */
+    WEBHOOK_SECRET_KEY: optionalString.pipe(
+      z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+    ),
     INVITATION_TTL_DAYS: positiveInt(30).pipe(z.number().max(365)),
     BULK_MAX: positiveInt(1000),
   })

@@ -6,6 +6,7 @@ import { buildDeps, type Deps } from "./deps";
 import { log } from "./http/log";
 import { requeueStaleDeliveries } from "./invitations/delivery-sweep";
 import { expireLapsedInvitations } from "./invitations/expire";
+import { sweepWebhooks } from "./webhooks/dispatch";
 
 type Sweep = { name: string; run: (deps: Deps) => Promise<unknown> };
 
@@ -13,6 +14,8 @@ type Sweep = { name: string; run: (deps: Deps) => Promise<unknown> };
 export const SWEEPS: Sweep[] = [
   { name: "expire-invitations", run: (deps) => expireLapsedInvitations(deps) },
   { name: "requeue-stale-emails", run: (deps) => requeueStaleDeliveries(deps) },
+  // After the expiry sweep, so the events it recorded go out in the same run.
+  { name: "dispatch-webhooks", run: (deps) => sweepWebhooks(deps) },
 ];
 
 export async function runSweeps(deps: Deps, sweeps: readonly Sweep[] = SWEEPS): Promise<void> {

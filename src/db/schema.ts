@@ -151,7 +151,109 @@ export const outboxEmails = sqliteTable(
   (t) => [index("outbox_emails_sent").on(t.sentAt, t.id)],
 );
 
+/**
+ * Webhook endpoints: where invitation events are POSTed. The signing secret is stored encrypted
+ * (AES-GCM under a key derived from `WEBHOOK_SECRET_KEY`): signing needs the raw key, so a hash
+ * would not do, but a database dump alone does not reveal it.
+ */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    url: text("url").notNull(),
+    /** The event types this endpoint receives (a JSON array of strings). */
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    /** base64 of the AES-GCM nonce followed by the ciphertext of the `whsec_` secret. */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_created").on(t.createdAt, t.id)],
+);
+
+/**
+ * The outbox: one row per state change, written by triggers on `invitations` and `memberships`
+ * (migration 0004) inside the transaction of the change itself. `payload` is a snapshot of the
+ * row as the change left it, so a delivery shows the state that caused it, not a later one.
+ */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    organizationId: text("organization_id").notNull(),
+    /** The invitation's or membership's id. */
+    subjectId: text("subject_id").notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** ms: the change's own timestamp (the row's `updated_at`). */
+    occurredAt: integer("occurred_at").notNull(),
+    /** ms: when deliveries were made for the endpoints then subscribed; null until then. */
+    fannedOutAt: integer("fanned_out_at"),
+  },
+  (t) => [
+    index("webhook_events_subject").on(t.subjectId, t.occurredAt),
+    // The dispatcher's and the sweep's backlog: only events not yet fanned out are in it.
+    index("webhook_events_unfanned").on(t.occurredAt, t.id).where(sql`fanned_out_at IS NULL`),
+  ],
+);
+
+/** One event for one endpoint: the unit the webhook queue carries and retries. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** pending, succeeded or failed (retries exhausted). */
+    status: text("status").notNull(),
+    /** HTTP attempts made so far. */
+    attempts: integer("attempts").notNull().default(0),
+    /** ms: when the delivery is next due (enqueued, claimed, or waiting out a backoff). */
+    dueAt: integer("due_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_endpoint").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_endpoint").on(t.endpointId),
+    // The sweep: pending deliveries long past due were lost on the way to the queue.
+    index("webhook_deliveries_pending_due").on(t.dueAt).where(sql`status = 'pending'`),
+  ],
+);
+
+/** Every HTTP attempt of every delivery: what `GET /v1/webhooks/endpoints/{id}/attempts` shows. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    deliveryId: text("delivery_id").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    /** 1 for the first attempt of the delivery. */
+    attempt: integer("attempt").notNull(),
+    /** The endpoint's HTTP status; null when no answer came (network error, timeout). */
+    statusCode: integer("status_code"),
+    durationMs: integer("duration_ms").notNull(),
+    error: text("error"),
+    /** ms: when the next attempt is planned; null after a success or the last attempt. */
+    nextRetryAt: integer("next_retry_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("webhook_attempts_endpoint_created").on(t.endpointId, t.createdAt, t.id)],
+);
+
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type MembershipRow = typeof memberships.$inferSelect;
 export type InvitationRow = typeof invitations.$inferSelect;
 export type NewInvitationRow = typeof invitations.$inferInsert;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;

@@ -24,6 +24,10 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   form_param_format_invalid: 422,
   form_param_value_invalid: 422,
   rate_limit_exceeded: 429,
+  webhook_endpoint_limit_exceeded: 400,
+  // A setting is missing: the operator must act, but it is not a crash (no 500), and it names
+  // the variable.
+  webhooks_not_configured: 400,
   internal_error: 500,
 };
 

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   "form_param_format_invalid",
   "form_param_value_invalid",
   "rate_limit_exceeded",
+  "webhook_endpoint_limit_exceeded",
+  "webhooks_not_configured",
   "internal_error",
 ] as const;
 

@@ -7,7 +7,7 @@ const ID_LENGTH = 24;
 // 62 * 4 = 248: bytes at or above it are redrawn, so every character is equally likely.
 const UNBIASED_LIMIT = 248;
 
-export type IdPrefix = "org" | "orgmem" | "orginv" | "mail";
+export type IdPrefix = "org" | "orgmem" | "orginv" | "mail" | "whep" | "whatt";
 
 export function newId(prefix: IdPrefix): string {
   let out = "";

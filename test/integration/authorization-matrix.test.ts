@@ -114,6 +114,27 @@ async function consoleForm(w: World, path: string, fields: Record<string, string
   return { path, form: { ...fields, csrf_token: csrf }, headers: { origin: ORIGIN } };
 }
 
+/** Webhook endpoints: the backend key only; every session is refused. */
+const BACKEND_ONLY = { ...all(403), ...UNAUTHENTICATED, "backend key": 200 };
+const hookBody = {
+  url: "https://hooks.example.test/matrix",
+  events: ["organizationInvitation.created"],
+};
+const newEndpoint = async (): Promise<string> => {
+  const res = await send(json("/v1/webhooks/endpoints", hookBody), SECRET_KEY, false, "POST");
+  const created: unknown = await res.json();
+  if (!created || typeof created !== "object" || !("id" in created)) {
+    throw new Error(`could not create a webhook endpoint: ${JSON.stringify(created)}`);
+  }
+  return String(created.id);
+};
+/** One endpoint for the rules that do not consume it (endpoints are capped at 16). */
+let sharedEndpoint: Promise<string> | undefined;
+const anEndpoint = () => {
+  sharedEndpoint ??= newEndpoint();
+  return sharedEndpoint;
+};
+
 /**
  * The rule table. Keys are exactly `METHOD path` as Hono lists them (`:param`, not `{param}`).
  * Mutating routes get a fresh target per call, so one caller's success never changes another's.
@@ -331,6 +352,34 @@ const RULES: Record<string, Rule> = {
     request: async (w) =>
       json("/v1/tickets/accept", { ticket: ticketOf(await adminsInvitation(w)) }),
     expect: sessionOnly(200, 403),
+  },
+  "POST /v1/webhooks/endpoints": {
+    kind: "backend only: webhook endpoints",
+    request: async () => json("/v1/webhooks/endpoints", hookBody),
+    expect: BACKEND_ONLY,
+  },
+  "GET /v1/webhooks/endpoints": {
+    kind: "backend only: webhook endpoints",
+    request: async () => json("/v1/webhooks/endpoints"),
+    expect: BACKEND_ONLY,
+  },
+  "DELETE /v1/webhooks/endpoints/:endpoint_id": {
+    kind: "backend only: webhook endpoints (the backend deletes a fresh one)",
+    request: async (_w, caller) =>
+      json(
+        `/v1/webhooks/endpoints/${caller === "backend key" ? await newEndpoint() : await anEndpoint()}`,
+      ),
+    expect: BACKEND_ONLY,
+  },
+  "POST /v1/webhooks/endpoints/:endpoint_id/rotate_secret": {
+    kind: "backend only: webhook endpoints",
+    request: async () => json(`/v1/webhooks/endpoints/${await anEndpoint()}/rotate_secret`),
+    expect: BACKEND_ONLY,
+  },
+  "GET /v1/webhooks/endpoints/:endpoint_id/attempts": {
+    kind: "backend only: webhook endpoints",
+    request: async () => json(`/v1/webhooks/endpoints/${await anEndpoint()}/attempts`),
+    expect: BACKEND_ONLY,
   },
 };
 

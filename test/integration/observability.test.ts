@@ -27,7 +27,9 @@ describe("logs", () => {
     const res = await call("GET", "/v1/organizations/org_does_not_exist", { as: backend });
     const body = await json<{ clerk_trace_id: string }>(res, 404);
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    const entry = entries.find((e) => e.message === "request" && e.requestId === body.clerk_trace_id);
+    const entry = entries.find(
+      (e) => e.message === "request" && e.requestId === body.clerk_trace_id,
+    );
     expect(entry, lines.join("\n")).toMatchObject({
       level: "info",
       method: "GET",

@@ -9,4 +9,5 @@ export const TEST_VARS = {
   TICKET_SECRET: "test-ticket-secret-0123456789abcdef0123456789ab",
   INVITATION_TTL_DAYS: "30",
   BULK_MAX: "1000",
+  WEBHOOK_SECRET_KEY: "test-webhook-secret-key-0123456789abcdef0123456789",
 } as const;
