@@ -2,8 +2,11 @@
 -- write's transaction: every code path (single and bulk creation, the scheduled expiry,
 -- concurrent accepts) records exactly one event per state change, and none for a write that
 -- rolls back. Ids are generated here (no bound parameters in a trigger). `payload` snapshots the
--- row as the change left it; the consumer renders the wire object from it.
+-- row as the change left it; the consumer renders the wire object from it. With no endpoint
+-- registered nothing is recorded: no write pays for webhooks nobody receives (an endpoint only
+-- ever receives events that happen after it was created).
 CREATE TRIGGER `webhook_invitation_created` AFTER INSERT ON `invitations`
+WHEN EXISTS (SELECT 1 FROM `webhook_endpoints`)
 BEGIN
   INSERT INTO `webhook_events` (`id`, `type`, `organization_id`, `subject_id`, `payload`, `occurred_at`)
   VALUES (
@@ -21,6 +24,7 @@ END;
 -- Leaving `pending` is the only status change an invitation makes; the new status names the event.
 CREATE TRIGGER `webhook_invitation_status` AFTER UPDATE OF `status` ON `invitations`
 WHEN OLD.`status` = 'pending' AND NEW.`status` IN ('accepted', 'revoked', 'declined', 'expired')
+  AND EXISTS (SELECT 1 FROM `webhook_endpoints`)
 BEGIN
   INSERT INTO `webhook_events` (`id`, `type`, `organization_id`, `subject_id`, `payload`, `occurred_at`)
   VALUES (
@@ -37,7 +41,7 @@ END;
 --> statement-breakpoint
 -- A resend is the only write that bumps the link version.
 CREATE TRIGGER `webhook_invitation_resent` AFTER UPDATE OF `link_version` ON `invitations`
-WHEN NEW.`link_version` > OLD.`link_version`
+WHEN NEW.`link_version` > OLD.`link_version` AND EXISTS (SELECT 1 FROM `webhook_endpoints`)
 BEGIN
   INSERT INTO `webhook_events` (`id`, `type`, `organization_id`, `subject_id`, `payload`, `occurred_at`)
   VALUES (
@@ -53,6 +57,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_membership_created` AFTER INSERT ON `memberships`
+WHEN EXISTS (SELECT 1 FROM `webhook_endpoints`)
 BEGIN
   INSERT INTO `webhook_events` (`id`, `type`, `organization_id`, `subject_id`, `payload`, `occurred_at`)
   SELECT

@@ -152,6 +152,12 @@ const addresses = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => `${tag}-${i}@bench.test`);
 
 async function main() {
+  // A worker left on the port from an earlier run would be measured instead of this one.
+  const stale = await fetch(`${BASE}/healthz`).then(
+    () => true,
+    () => false,
+  );
+  if (stale) throw new Error(`port ${PORT} is already serving: stop that process first`);
   rmSync(STATE, { recursive: true, force: true });
   mkdirSync("bench", { recursive: true });
   console.log("seeding 111,000 invitations…");

@@ -9,7 +9,12 @@ export async function findOrganization(
   db: Database,
   organizationId: string,
 ): Promise<OrganizationRow | undefined> {
-  return db.query.organizations.findFirst({ where: eq(organizations.id, organizationId) });
+  const [row] = await db
+    .select()
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    .limit(1);
+  return row;
 }
 
 /** The organization and the user's membership of it, in one round trip. */
