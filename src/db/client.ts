@@ -3,5 +3,16 @@ import * as schema from "./schema";
 
 export type Database = DrizzleD1Database<typeof schema>;
 
-/** One drizzle handle per D1 binding; cheap, so made per request. */
-export const openDatabase = (d1: D1Database): Database => drizzle(d1, { schema });
+// drizzle() walks the whole schema to build its relational config: do that once per binding
+// (per isolate), not on every request.
+const handles = new WeakMap<D1Database, Database>();
+
+/** The drizzle handle for a D1 binding. */
+export function openDatabase(d1: D1Database): Database {
+  let db = handles.get(d1);
+  if (!db) {
+    db = drizzle(d1, { schema });
+    handles.set(d1, db);
+  }
+  return db;
+}
