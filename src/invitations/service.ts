@@ -7,7 +7,12 @@ import type { Deps } from "../deps";
 import { notFound } from "../shared/errors";
 import { fail, ok, type Result } from "../shared/result";
 import type { OrderBy } from "./queries";
-import { findInvitation, listInvitationsPage, revokePendingInvitation } from "./repository";
+import {
+  findInvitation,
+  type InvitationListQuery,
+  listInvitationsPage,
+  revokePendingInvitation,
+} from "./repository";
 import { effectiveStatus, normalizeEmail } from "./rules";
 
 export interface ListParams {
@@ -18,16 +23,23 @@ export interface ListParams {
   offset: number;
 }
 
+/** The repository's query for a list request, at this moment. */
+export const toListQuery = (
+  deps: Pick<Deps, "now">,
+  organizationId: string,
+  params: ListParams,
+): InvitationListQuery => ({
+  organizationId,
+  statuses: params.statuses,
+  emailPrefix: params.emailAddress ? normalizeEmail(params.emailAddress) : undefined,
+  orderBy: params.orderBy,
+  limit: params.limit,
+  offset: params.offset,
+  now: deps.now(),
+});
+
 export function listInvitations(deps: Deps, organizationId: string, params: ListParams) {
-  return listInvitationsPage(deps.db, {
-    organizationId,
-    statuses: params.statuses,
-    emailPrefix: params.emailAddress ? normalizeEmail(params.emailAddress) : undefined,
-    orderBy: params.orderBy,
-    limit: params.limit,
-    offset: params.offset,
-    now: deps.now(),
-  });
+  return listInvitationsPage(deps.db, toListQuery(deps, organizationId, params));
 }
 
 export async function getInvitation(

@@ -6,7 +6,7 @@
 import type { Principal } from "../auth/principal";
 import type { Role } from "../contract/roles";
 import type { Database } from "../db/client";
-import type { OrganizationRow } from "../db/schema";
+import type { MembershipRow, OrganizationRow } from "../db/schema";
 import { notFound } from "../shared/errors";
 import { fail, ok, type Result } from "../shared/result";
 import type { Permission } from "./permissions";
@@ -26,15 +26,32 @@ export async function authorizeOrganization(
   permission: Permission,
 ): Promise<Result<OrganizationAccess>> {
   if (principal.kind === "backend") {
-    const organization = await findOrganization(db, organizationId);
-    return organization ? ok({ organization, role: null }) : fail(notFound("organization"));
+    return decideAccess(principal, permission, await findOrganization(db, organizationId));
   }
   const { organization, membership } = await findOrganizationWithMembership(
     db,
     organizationId,
     principal.userId,
   );
-  if (!organization || !membership) return fail(notFound("organization"));
+  return decideAccess(principal, permission, organization, membership);
+}
+
+/**
+ * The rule itself, over rows already read (callers that fold the reads into a larger batch use
+ * it directly): the backend needs only the organization to exist; a session needs a membership,
+ * and a role that holds the permission.
+ */
+export function decideAccess(
+  principal: Principal,
+  permission: Permission,
+  organization: OrganizationRow | undefined,
+  membership?: MembershipRow | undefined,
+): Result<OrganizationAccess> {
+  if (!organization) return fail(notFound("organization"));
+  if (principal.kind === "backend") return ok({ organization, role: null });
+  const member =
+    membership?.userId === principal.userId && membership.organizationId === organization.id;
+  if (!member) return fail(notFound("organization"));
   const role = membership.role as Role;
   if (!roleAllows(role, permission)) {
     return fail({

@@ -9,13 +9,21 @@ export async function findOrganization(
   db: Database,
   organizationId: string,
 ): Promise<OrganizationRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(organizations)
-    .where(eq(organizations.id, organizationId))
-    .limit(1);
+  const [row] = await organizationQuery(db, organizationId);
   return row;
 }
+
+/** The organization by id, unexecuted: for callers that batch it with other reads. */
+export const organizationQuery = (db: Database, organizationId: string) =>
+  db.select().from(organizations).where(eq(organizations.id, organizationId)).limit(1);
+
+/** A user's membership of an organization, unexecuted. */
+export const membershipQuery = (db: Database, organizationId: string, userId: string) =>
+  db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+    .limit(1);
 
 /** The organization and the user's membership of it, in one round trip. */
 export async function findOrganizationWithMembership(
@@ -24,12 +32,8 @@ export async function findOrganizationWithMembership(
   userId: string,
 ): Promise<{ organization?: OrganizationRow; membership?: MembershipRow }> {
   const [orgs, members] = await db.batch([
-    db.select().from(organizations).where(eq(organizations.id, organizationId)).limit(1),
-    db
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-      .limit(1),
+    organizationQuery(db, organizationId),
+    membershipQuery(db, organizationId, userId),
   ]);
   return { organization: orgs[0], membership: members[0] };
 }

@@ -12,9 +12,10 @@ import { recipientLimiter, unwrapLimited } from "../../http/recipient-limiter";
 import { createRouter } from "../../http/router";
 import type { AppEnv } from "../../http/types";
 import { createInvitations, type NewInvitation } from "../../invitations/create";
+import { listInvitationsWithAccess } from "../../invitations/list";
 import { presentInvitation, presentInvitations } from "../../invitations/presenter";
 import { resendInvitation } from "../../invitations/resend";
-import { getInvitation, listInvitations, revokeInvitation } from "../../invitations/service";
+import { getInvitation, revokeInvitation } from "../../invitations/service";
 import {
   bulkRoute,
   createRoute_,
@@ -80,34 +81,36 @@ export const invitationsRoutes = createRouter()
   // Registered before `/{invitation_id}` so "pending" is never read as an id.
   .openapi(pendingRoute, async (c) => {
     const { organization_id } = c.req.valid("param");
-    const { organization } = await requireOrganization(c, organization_id, MANAGE);
     const { limit, offset } = c.req.valid("query");
-    const page = await listInvitations(c.get("deps"), organization.id, {
-      statuses: ["pending"],
-      orderBy: "-created_at",
-      limit,
-      offset,
-    });
+    const listed = unwrap(
+      await listInvitationsWithAccess(c.get("deps"), c.get("principal"), organization_id, MANAGE, {
+        statuses: ["pending"],
+        orderBy: "-created_at",
+        limit,
+        offset,
+      }),
+    );
     c.header("Deprecation", "true");
     c.header(
       "Link",
-      `</v1/organizations/${organization.id}/invitations?status=pending>; rel="successor-version"`,
+      `</v1/organizations/${listed.organization.id}/invitations?status=pending>; rel="successor-version"`,
     );
-    return c.json(await presentPage(c, page), 200);
+    return c.json(await presentPage(c, listed), 200);
   })
   .openapi(listRoute, async (c) => {
     const { organization_id } = c.req.valid("param");
-    const { organization } = await requireOrganization(c, organization_id, MANAGE);
     const query = c.req.valid("query");
     const { limit, offset } = resolvePaging(query);
-    const page = await listInvitations(c.get("deps"), organization.id, {
-      statuses: query.status,
-      emailAddress: query.email_address,
-      orderBy: query.order_by,
-      limit,
-      offset,
-    });
-    return c.json(await presentPage(c, page), 200);
+    const listed = unwrap(
+      await listInvitationsWithAccess(c.get("deps"), c.get("principal"), organization_id, MANAGE, {
+        statuses: query.status,
+        emailAddress: query.email_address,
+        orderBy: query.order_by,
+        limit,
+        offset,
+      }),
+    );
+    return c.json(await presentPage(c, listed), 200);
   })
   .openapi(createRoute_, async (c) => {
     const { organization_id } = c.req.valid("param");
