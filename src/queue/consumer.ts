@@ -6,15 +6,14 @@
  */
 import { ConfigError, readConfig } from "../config";
 import { buildDeps } from "../deps";
-import { retryDelaySeconds } from "../email/retry";
 import { createTransport } from "../email/transport";
 import { log } from "../http/log";
 import {
   type DeliveryRequest,
-  type DeliveryResult,
   deliverInvitationEmails,
   failDeadLetteredDeliveries,
 } from "../invitations/delivery";
+import { workOrBackOff } from "./back-off";
 import { type InvitationEmailMessage, InvitationEmailMessageSchema } from "./messages";
 
 /**
@@ -75,23 +74,10 @@ async function consumeEmails(batch: MessageBatch<unknown>, env: Env): Promise<vo
     linkVersion: body.link_version,
     attempt: message.attempts,
   }));
-  let results: DeliveryResult[];
-  try {
-    results = await deliverInvitationEmails(ready.deps, ready.transport, requests);
-  } catch (err) {
-    // Unexpected (D1 unavailable, a bug): back off like a provider outage instead of having the
-    // runtime redeliver the whole batch at once.
-    log.error("invitation email batch failed", {
-      queue: batch.queue,
-      messages: parsed.length,
-      error: err instanceof Error ? err.message : String(err),
-      stack: err instanceof Error ? err.stack : undefined,
-    });
-    for (const { message } of parsed) {
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
-    return;
-  }
+  const results = await workOrBackOff("invitation email batch", batch.queue, parsed, () =>
+    deliverInvitationEmails(ready.deps, ready.transport, requests),
+  );
+  if (!results) return;
 
   const tally = { sent: 0, skipped: 0, failed: 0, retried: 0 };
   parsed.forEach(({ message, body }, i) => {

@@ -4,13 +4,9 @@
  */
 import { ConfigError, readConfig } from "../config";
 import { buildDeps, type Deps } from "../deps";
-import { retryDelaySeconds } from "../email/retry";
 import { log } from "../http/log";
-import {
-  deliverWebhooks,
-  failDeadLetteredWebhooks,
-  type WebhookDeliveryResult,
-} from "../webhooks/delivery";
+import { deliverWebhooks, failDeadLetteredWebhooks } from "../webhooks/delivery";
+import { workOrBackOff } from "./back-off";
 import { CONFIG_RETRY_DELAY_SECONDS, DEAD_LETTER_SUFFIX } from "./consumer";
 import { type WebhookDeliveryMessage, WebhookDeliveryMessageSchema } from "./webhook-messages";
 
@@ -68,29 +64,17 @@ async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env): Promis
   if (!ready) return;
   const parsed = parseMessages(batch);
   if (parsed.length === 0) return;
-  let results: WebhookDeliveryResult[];
-  try {
-    results = await deliverWebhooks(
+  const results = await workOrBackOff("webhook batch", batch.queue, parsed, () =>
+    deliverWebhooks(
       ready.deps,
       ready.key,
       parsed.map(({ message, body }) => ({
         deliveryId: body.delivery_id,
         attempt: message.attempts,
       })),
-    );
-  } catch (err) {
-    // Unexpected (D1 unavailable, a bug): back off instead of an immediate redelivery.
-    log.error("webhook batch failed", {
-      queue: batch.queue,
-      messages: parsed.length,
-      error: err instanceof Error ? err.message : String(err),
-      stack: err instanceof Error ? err.stack : undefined,
-    });
-    for (const { message } of parsed) {
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
-    return;
-  }
+    ),
+  );
+  if (!results) return;
   const tally = { succeeded: 0, skipped: 0, retried: 0, failed: 0 };
   for (const [i, { message, body }] of parsed.entries()) {
     const result = results[i];
