@@ -4,27 +4,42 @@
  * sweep has not flipped yet (few, found through `invitations_org_pending_expiry`). Both lookups
  * cost the same at 1,000 invitations as at 1,000,000.
  */
-import { and, count, eq, lte } from "drizzle-orm";
+import { and, count, eq, lte, sql } from "drizzle-orm";
 import type { InvitationStatus } from "../contract/roles";
 import type { Database } from "../db/client";
+import { bindRead, runReads } from "../db/prepared";
 import { invitationStatusCounts, invitations } from "../db/schema";
 
-export function statusCountStatements(db: Database, organizationId: string, now: number) {
+export function statusCountReads(db: Database, organizationId: string, now: number) {
   return {
-    stored: db
-      .select({ status: invitationStatusCounts.status, n: invitationStatusCounts.count })
-      .from(invitationStatusCounts)
-      .where(eq(invitationStatusCounts.organizationId, organizationId)),
-    lapsed: db
-      .select({ n: count() })
-      .from(invitations)
-      .where(
-        and(
-          eq(invitations.organizationId, organizationId),
-          eq(invitations.status, "pending"),
-          lte(invitations.expiresAt, now),
-        ),
-      ),
+    stored: bindRead(
+      db,
+      "invitationCounts.stored",
+      () =>
+        db
+          .select({ status: invitationStatusCounts.status, n: invitationStatusCounts.count })
+          .from(invitationStatusCounts)
+          .where(eq(invitationStatusCounts.organizationId, sql.placeholder("organizationId")))
+          .prepare(),
+      { organizationId },
+    ),
+    lapsed: bindRead(
+      db,
+      "invitationCounts.lapsed",
+      () =>
+        db
+          .select({ n: count() })
+          .from(invitations)
+          .where(
+            and(
+              eq(invitations.organizationId, sql.placeholder("organizationId")),
+              eq(invitations.status, "pending"),
+              lte(invitations.expiresAt, sql.placeholder("now")),
+            ),
+          )
+          .prepare(),
+      { organizationId, now },
+    ),
   };
 }
 
@@ -52,7 +67,7 @@ export async function countPendingInvitations(
   organizationId: string,
   now: number,
 ): Promise<number> {
-  const { stored, lapsed } = statusCountStatements(db, organizationId, now);
-  const [storedRows, lapsedRows] = await db.batch([stored, lapsed]);
+  const { stored, lapsed } = statusCountReads(db, organizationId, now);
+  const [storedRows, lapsedRows] = await runReads(db, [stored, lapsed]);
   return totalFor(["pending"], { stored: storedRows, lapsed: lapsedRows[0]?.n ?? 0 });
 }

@@ -4,11 +4,12 @@
  * in `organizations/access.ts`; rows read for a caller it refuses are dropped, never returned.
  */
 import type { Principal } from "../auth/principal";
+import { runReads } from "../db/prepared";
 import type { InvitationRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
 import { authorizeOrganization, decideAccess } from "../organizations/access";
 import type { Permission } from "../organizations/permissions";
-import { membershipQuery, organizationQuery } from "../organizations/repository";
+import { membershipRead, organizationRead } from "../organizations/repository";
 import { ok, type Result } from "../shared/result";
 import { totalFor } from "./counts";
 import { DEEP_OFFSET, invitationListStatements, listInvitationsPage } from "./repository";
@@ -35,10 +36,10 @@ export async function listInvitationsWithAccess(
     if (!access.ok) return access;
     return ok({ organization: access.value.organization, ...(await listInvitationsPage(db, q)) });
   }
-  const organization = organizationQuery(db, organizationId);
+  const organization = organizationRead(db, organizationId);
   // The backend has no membership; the lookup for an empty user id finds none and costs an
   // index probe, which keeps one batch shape for every caller.
-  const membership = membershipQuery(
+  const membership = membershipRead(
     db,
     organizationId,
     principal.kind === "session" ? principal.userId : "",
@@ -48,7 +49,7 @@ export async function listInvitationsWithAccess(
   let rows: InvitationRow[];
   let totalCount: number;
   if (total.kind === "rows") {
-    const [orgs, members, pageRows, counted] = await db.batch([
+    const [orgs, members, pageRows, counted] = await runReads(db, [
       organization,
       membership,
       page,
@@ -58,7 +59,7 @@ export async function listInvitationsWithAccess(
     rows = pageRows;
     totalCount = counted[0]?.n ?? 0;
   } else {
-    const [orgs, members, pageRows, stored, lapsed] = await db.batch([
+    const [orgs, members, pageRows, stored, lapsed] = await runReads(db, [
       organization,
       membership,
       page,

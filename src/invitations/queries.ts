@@ -2,7 +2,20 @@
  * Query fragments shared by the invitation repository: the effective-status filter (a pending row
  * past its expiry counts as expired) and the orderings, each written so an index serves it.
  */
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  lt,
+  lte,
+  or,
+  type Placeholder,
+  type SQL,
+} from "drizzle-orm";
 import type { InvitationStatus } from "../contract/roles";
 import { invitations } from "../db/schema";
 
@@ -12,7 +25,7 @@ export type OrderBy = (typeof ORDER_BY)[number];
 /** `status IN (...)` on the statuses a caller sees, expressed over the stored column. */
 export function effectiveStatusIn(
   statuses: readonly InvitationStatus[],
-  now: number,
+  now: number | Placeholder,
 ): SQL | undefined {
   if (statuses.length === 0) return undefined;
   const wanted = new Set(statuses);
@@ -29,12 +42,18 @@ export function effectiveStatusIn(
   return parts.length === 1 ? parts[0] : or(...parts);
 }
 
-/** Rows whose address starts with `prefix` (already lower-cased): a range, so the index serves it. */
-export function emailStartsWith(prefix: string): SQL {
-  return and(
-    gte(invitations.emailAddress, prefix),
-    lt(invitations.emailAddress, `${prefix}\u{10FFFF}`),
-  ) as SQL;
+/** The bounds of the addresses starting with `prefix` (already lower-cased). */
+export const emailPrefixRange = (prefix: string) => ({
+  emailFrom: prefix,
+  emailBefore: `${prefix}\u{10FFFF}`,
+});
+
+/**
+ * Rows whose address lies in `emailPrefixRange`: a range, so the index serves it. The bounds are
+ * placeholders named `emailFrom` and `emailBefore`.
+ */
+export function emailInPrefixRange(from: Placeholder, before: Placeholder): SQL {
+  return and(gte(invitations.emailAddress, from), lt(invitations.emailAddress, before)) as SQL;
 }
 
 const REVERSED: Record<OrderBy, OrderBy> = {

@@ -2,15 +2,17 @@
  * Invitation data access, one intent-named function per question the domain asks. Every list and
  * count here is served by an index (see `docs/data-model.md`; the query-plan test holds it).
  */
-import { and, count, eq, getTableColumns, gt, inArray, lte, type SQL } from "drizzle-orm";
+import { and, count, eq, getTableColumns, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { InvitationStatus } from "../contract/roles";
 import type { Statement } from "../db/batch";
 import type { Database } from "../db/client";
+import { bindRead, runRead, runReads } from "../db/prepared";
 import { type InvitationRow, invitations, memberships, type NewInvitationRow } from "../db/schema";
-import { statusCountStatements, totalFor } from "./counts";
+import { statusCountReads, totalFor } from "./counts";
 import {
   effectiveStatusIn,
-  emailStartsWith,
+  emailInPrefixRange,
+  emailPrefixRange,
   type OrderBy,
   orderingFor,
   reversedOrder,
@@ -34,44 +36,95 @@ export interface InvitationListQuery {
   now: number;
 }
 
-function listFilter(q: Omit<InvitationListQuery, "orderBy" | "limit" | "offset">): SQL | undefined {
+/** Every input that changes a list's SQL text: the key its built shape is cached under. */
+interface ListShape {
+  statuses: readonly InvitationStatus[];
+  byEmailPrefix: boolean;
+  orderBy: OrderBy;
+}
+
+const shapeKey = (s: ListShape) =>
+  `${[...s.statuses].sort().join(",")}|${s.byEmailPrefix ? "prefix" : ""}|${s.orderBy}`;
+
+/** The placeholders a list's statements are built with, and their values for one request. */
+const p = {
+  organizationId: sql.placeholder("organizationId"),
+  now: sql.placeholder("now"),
+  emailFrom: sql.placeholder("emailFrom"),
+  emailBefore: sql.placeholder("emailBefore"),
+  limit: sql.placeholder("limit"),
+  offset: sql.placeholder("offset"),
+};
+
+const listValues = (q: InvitationListQuery) => ({
+  organizationId: q.organizationId,
+  now: q.now,
+  limit: q.limit,
+  offset: q.offset,
+  ...(q.emailPrefix ? emailPrefixRange(q.emailPrefix) : {}),
+});
+
+function listFilter(s: ListShape): SQL | undefined {
   return and(
-    eq(invitations.organizationId, q.organizationId),
-    effectiveStatusIn(q.statuses, q.now),
-    q.emailPrefix ? emailStartsWith(q.emailPrefix) : undefined,
+    eq(invitations.organizationId, p.organizationId),
+    effectiveStatusIn([...new Set(s.statuses)].sort(), p.now),
+    s.byEmailPrefix ? emailInPrefixRange(p.emailFrom, p.emailBefore) : undefined,
   );
 }
 
+const shapeOf = (q: InvitationListQuery): ListShape => ({
+  statuses: q.statuses,
+  byEmailPrefix: Boolean(q.emailPrefix),
+  orderBy: q.orderBy,
+});
+
 /**
- * The page and count statements for a list, unexecuted: `listInvitationsPage` runs them, and the
- * query-plan test explains exactly this SQL.
+ * The page and count reads for a list, bound but not run: `listInvitationsPage` runs them, and
+ * the query-plan test explains exactly this SQL.
  *
  * The page is a deferred join: the ids are picked from a covering index (however deep the
  * offset, the walk touches only that narrow index), then just those rows are read. The total
  * comes from the status counters, or, under an address filter, from the address index range.
  */
 export function invitationListStatements(db: Database, q: InvitationListQuery) {
-  const where = listFilter(q);
+  const shape = shapeOf(q);
   const total = q.emailPrefix
-    ? { kind: "rows" as const, count: db.select({ n: count() }).from(invitations).where(where) }
-    : { kind: "counters" as const, ...statusCountStatements(db, q.organizationId, q.now) };
-  return { page: pageStatement(db, q), total };
+    ? {
+        kind: "rows" as const,
+        count: bindRead(
+          db,
+          `invitations.count|${shapeKey(shape)}`,
+          () => db.select({ n: count() }).from(invitations).where(listFilter(shape)).prepare(),
+          listValues(q),
+        ),
+      }
+    : { kind: "counters" as const, ...statusCountReads(db, q.organizationId, q.now) };
+  return { page: pageRead(db, q), total };
 }
 
-function pageStatement(db: Database, q: InvitationListQuery) {
-  const order = orderingFor(q.orderBy);
-  const pageIds = db
-    .select({ id: invitations.id })
-    .from(invitations)
-    .where(listFilter(q))
-    .orderBy(...order)
-    .limit(q.limit)
-    .offset(q.offset);
-  return db
-    .select()
-    .from(invitations)
-    .where(inArray(invitations.id, pageIds))
-    .orderBy(...order);
+function pageRead(db: Database, q: InvitationListQuery) {
+  const shape = shapeOf(q);
+  return bindRead(
+    db,
+    `invitations.page|${shapeKey(shape)}`,
+    () => {
+      const order = orderingFor(shape.orderBy);
+      const pageIds = db
+        .select({ id: invitations.id })
+        .from(invitations)
+        .where(listFilter(shape))
+        .orderBy(...order)
+        .limit(p.limit)
+        .offset(p.offset);
+      return db
+        .select()
+        .from(invitations)
+        .where(inArray(invitations.id, pageIds))
+        .orderBy(...order)
+        .prepare();
+    },
+    listValues(q),
+  );
 }
 
 type Total = ReturnType<typeof invitationListStatements>["total"];
@@ -92,23 +145,26 @@ export async function listInvitationsPage(
   if (q.offset < (options.deepOffset ?? DEEP_OFFSET)) {
     // Shallow: page and total in one round trip.
     if (total.kind === "rows") {
-      const [rows, counted] = await db.batch([page, total.count]);
+      const [rows, counted] = await runReads(db, [page, total.count]);
       return { rows, totalCount: counted[0]?.n ?? 0 };
     }
-    const [rows, stored, lapsed] = await db.batch([page, total.stored, total.lapsed]);
+    const [rows, stored, lapsed] = await runReads(db, [page, total.stored, total.lapsed]);
     return { rows, totalCount: totalFor(q.statuses, { stored, lapsed: lapsed[0]?.n ?? 0 }) };
   }
   const totalCount = await runTotal(db, total, q.statuses);
   if (q.offset >= totalCount) return { rows: [], totalCount };
   const after = totalCount - q.offset - q.limit;
-  if (after >= q.offset) return { rows: await page, totalCount };
+  if (after >= q.offset) return { rows: await runRead(db, page), totalCount };
   // Nearer the end: the same rows, read in the opposite order from the other side.
-  const fromEnd = await pageStatement(db, {
-    ...q,
-    orderBy: reversedOrder(q.orderBy),
-    offset: Math.max(0, after),
-    limit: Math.min(q.limit, totalCount - q.offset),
-  });
+  const fromEnd = await runRead(
+    db,
+    pageRead(db, {
+      ...q,
+      orderBy: reversedOrder(q.orderBy),
+      offset: Math.max(0, after),
+      limit: Math.min(q.limit, totalCount - q.offset),
+    }),
+  );
   return { rows: fromEnd.reverse(), totalCount };
 }
 
@@ -117,8 +173,8 @@ async function runTotal(
   total: Total,
   statuses: readonly InvitationStatus[],
 ): Promise<number> {
-  if (total.kind === "rows") return (await total.count)[0]?.n ?? 0;
-  const [stored, lapsed] = await db.batch([total.stored, total.lapsed]);
+  if (total.kind === "rows") return (await runRead(db, total.count))[0]?.n ?? 0;
+  const [stored, lapsed] = await runReads(db, [total.stored, total.lapsed]);
   return totalFor(statuses, { stored, lapsed: lapsed[0]?.n ?? 0 });
 }
 

@@ -1,29 +1,53 @@
 /**
  * Organization and membership data access, one intent-named function per question.
  */
-import { and, asc, count, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { bindRead, runRead, runReads } from "../db/prepared";
 import { type MembershipRow, memberships, type OrganizationRow, organizations } from "../db/schema";
 
 export async function findOrganization(
   db: Database,
   organizationId: string,
 ): Promise<OrganizationRow | undefined> {
-  const [row] = await organizationQuery(db, organizationId);
+  const [row] = await runRead(db, organizationRead(db, organizationId));
   return row;
 }
 
-/** The organization by id, unexecuted: for callers that batch it with other reads. */
-export const organizationQuery = (db: Database, organizationId: string) =>
-  db.select().from(organizations).where(eq(organizations.id, organizationId)).limit(1);
+/** The organization by id, bound: for callers that batch it with other reads. */
+export const organizationRead = (db: Database, organizationId: string) =>
+  bindRead(
+    db,
+    "organization.byId",
+    () =>
+      db
+        .select()
+        .from(organizations)
+        .where(eq(organizations.id, sql.placeholder("organizationId")))
+        .limit(1)
+        .prepare(),
+    { organizationId },
+  );
 
-/** A user's membership of an organization, unexecuted. */
-export const membershipQuery = (db: Database, organizationId: string, userId: string) =>
-  db
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-    .limit(1);
+/** A user's membership of an organization, bound. */
+export const membershipRead = (db: Database, organizationId: string, userId: string) =>
+  bindRead(
+    db,
+    "membership.byOrganizationAndUser",
+    () =>
+      db
+        .select()
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.organizationId, sql.placeholder("organizationId")),
+            eq(memberships.userId, sql.placeholder("userId")),
+          ),
+        )
+        .limit(1)
+        .prepare(),
+    { organizationId, userId },
+  );
 
 /** The organization and the user's membership of it, in one round trip. */
 export async function findOrganizationWithMembership(
@@ -31,9 +55,9 @@ export async function findOrganizationWithMembership(
   organizationId: string,
   userId: string,
 ): Promise<{ organization?: OrganizationRow; membership?: MembershipRow }> {
-  const [orgs, members] = await db.batch([
-    organizationQuery(db, organizationId),
-    membershipQuery(db, organizationId, userId),
+  const [orgs, members] = await runReads(db, [
+    organizationRead(db, organizationId),
+    membershipRead(db, organizationId, userId),
   ]);
   return { organization: orgs[0], membership: members[0] };
 }

@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { InvitationStatus } from "../../src/contract/roles";
 import { openDatabase } from "../../src/db/client";
+import { runRead } from "../../src/db/prepared";
 import type { OrderBy } from "../../src/invitations/queries";
 import {
   type InvitationListQuery,
@@ -54,7 +55,7 @@ const totalStatements = (total: Total) =>
   total.kind === "rows" ? [total.count] : [total.stored, total.lapsed];
 
 async function expectTotalIndexed(total: Total) {
-  for (const statement of totalStatements(total)) expectIndexed(await explain(statement.toSQL()));
+  for (const statement of totalStatements(total)) expectIndexed(await explain(statement.query));
 }
 
 let orgId = "";
@@ -93,7 +94,7 @@ describe("invitation list query plans", () => {
 
   it.each(STATUS_CASES)("the page query with %s uses an index", async (_label, statuses) => {
     const { page } = invitationListStatements(db(), query({ statuses }));
-    expectIndexed(await explain(page.toSQL()));
+    expectIndexed(await explain(page.query));
   });
 
   it.each(STATUS_CASES)("the count query with %s uses an index", async (_label, statuses) => {
@@ -104,7 +105,7 @@ describe("invitation list query plans", () => {
 
   it("the default newest-first page picks its ids in index order, with no sort of the list", async () => {
     const { page } = invitationListStatements(db(), query());
-    const plan = await explain(page.toSQL());
+    const plan = await explain(page.query);
     expectIndexed(plan);
     // Only the outer query sorts, and only the page's own rows (at most `limit`).
     expect(
@@ -116,7 +117,7 @@ describe("invitation list query plans", () => {
 
   it("the status=pending page is served in order by the status index", async () => {
     const { page } = invitationListStatements(db(), query({ statuses: ["pending"] }));
-    const plan = await explain(page.toSQL());
+    const plan = await explain(page.query);
     expect(plan.join("\n")).toMatch(
       /COVERING INDEX invitations_org_status_created \(organization_id=\? AND status=\?/,
     );
@@ -137,7 +138,7 @@ describe("invitation list query plans", () => {
         db(),
         query({ statuses, emailPrefix: "plan-a-1" }),
       );
-      expectIndexed(await explain(page.toSQL()));
+      expectIndexed(await explain(page.query));
       await expectTotalIndexed(total);
     },
   );
@@ -146,14 +147,14 @@ describe("invitation list query plans", () => {
     "order_by=%s uses an index",
     async (orderBy) => {
       const { page } = invitationListStatements(db(), query({ orderBy }));
-      expectIndexed(await explain(page.toSQL()));
+      expectIndexed(await explain(page.query));
     },
   );
 
   it("the statements are the ones the endpoint runs: same rows, same count", async () => {
     const q = query({ statuses: ["pending"], limit: 500 });
     const { page } = invitationListStatements(db(), q);
-    expect(await page).toHaveLength(50);
+    expect(await runRead(db(), page)).toHaveLength(50);
     expect((await listInvitationsPage(db(), q)).totalCount).toBe(50);
   });
 
