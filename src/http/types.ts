@@ -10,5 +10,7 @@ export interface AppEnv {
     config: Config;
     deps: Deps;
     principal: Principal;
+    /** Set by a write's access check: whether any webhook endpoint existed then. */
+    webhookEndpointsExist?: boolean;
   };
 }

@@ -7,9 +7,8 @@ import type { Principal } from "../auth/principal";
 import { runReads } from "../db/prepared";
 import type { InvitationRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
-import { authorizeOrganization, decideAccess } from "../organizations/access";
+import { accessReads, authorizeOrganization, decideAccess } from "../organizations/access";
 import type { Permission } from "../organizations/permissions";
-import { membershipRead, organizationRead } from "../organizations/repository";
 import { ok, type Result } from "../shared/result";
 import { totalFor } from "./counts";
 import { DEEP_OFFSET, invitationListStatements, listInvitationsPage } from "./repository";
@@ -36,14 +35,7 @@ export async function listInvitationsWithAccess(
     if (!access.ok) return access;
     return ok({ organization: access.value.organization, ...(await listInvitationsPage(db, q)) });
   }
-  const organization = organizationRead(db, organizationId);
-  // The backend has no membership; the lookup for an empty user id finds none and costs an
-  // index probe, which keeps one batch shape for every caller.
-  const membership = membershipRead(
-    db,
-    organizationId,
-    principal.kind === "session" ? principal.userId : "",
-  );
+  const [organization, membership] = accessReads(db, principal, organizationId);
   const { page, total } = invitationListStatements(db, q);
   let read: { org?: OrganizationRow; member?: Parameters<typeof decideAccess>[3] };
   let rows: InvitationRow[];

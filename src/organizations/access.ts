@@ -11,13 +11,29 @@ import { notFound } from "../shared/errors";
 import { fail, ok, type Result } from "../shared/result";
 import type { Permission } from "./permissions";
 import { roleAllows } from "./permissions";
-import { findOrganization, findOrganizationWithMembership } from "./repository";
+import {
+  findOrganization,
+  findOrganizationWithMembership,
+  membershipRead,
+  organizationRead,
+} from "./repository";
 
 export interface OrganizationAccess {
   organization: OrganizationRow;
   /** The caller's role; null for the backend. */
   role: Role | null;
 }
+
+/**
+ * The reads the rule needs, bound: for callers that fold them into a larger batch. The backend
+ * has no membership; the lookup for an empty user id finds none and costs an index probe, which
+ * keeps one batch shape for every caller.
+ */
+export const accessReads = (db: Database, principal: Principal, organizationId: string) =>
+  [
+    organizationRead(db, organizationId),
+    membershipRead(db, organizationId, principal.kind === "session" ? principal.userId : ""),
+  ] as const;
 
 export async function authorizeOrganization(
   db: Database,

@@ -5,6 +5,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Statement } from "../db/batch";
 import type { Database } from "../db/client";
+import { bindRead } from "../db/prepared";
 import {
   type WebhookAttemptRow,
   type WebhookDeliveryRow,
@@ -18,6 +19,18 @@ import {
 
 /** D1 binds at most 100 parameters per statement. */
 const LOOKUP_CHUNK = 90;
+
+/**
+ * Whether any webhook endpoint exists, bound: the event triggers record nothing without one, so
+ * a write that read this first knows whether it can have left events to dispatch.
+ */
+export const anyEndpointRead = (db: Database) =>
+  bindRead(
+    db,
+    "webhookEndpoints.any",
+    () => db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).limit(1).prepare(),
+    {},
+  );
 
 export const insertEndpoint = (db: Database, row: WebhookEndpointRow) =>
   db.insert(webhookEndpoints).values(row);
