@@ -90,7 +90,8 @@ async function startWorker(script: string): Promise<ChildProcess> {
     STATE,
   ];
   for (const [k, v] of Object.entries(VARS)) args.push("--var", `${k}:${v}`);
-  const child = spawn("npx", args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group: npx, wrangler and workerd are stopped together (see `stopWorker`).
+  const child = spawn("npx", args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
@@ -100,7 +101,7 @@ async function startWorker(script: string): Promise<ChildProcess> {
     } catch {}
     await new Promise((r) => setTimeout(r, 500));
   }
-  child.kill();
+  stopWorker(child);
   throw new Error(`wrangler dev did not start:\n${log}`);
 }
 
@@ -123,6 +124,16 @@ const summary = (runs: Sample[]) => ({
   p50_ms: round(median(runs.map((r) => r.p50))),
   p99_ms: round(median(runs.map((r) => r.p99))),
 });
+
+/** Stops npx and what it started: killing npx alone leaves workerd serving the port. */
+function stopWorker(child: ChildProcess) {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    child.kill("SIGTERM");
+  }
+}
 
 async function load(path: string) {
   const runs: Sample[] = [];
@@ -345,7 +356,7 @@ async function main() {
     writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
   } finally {
-    worker.kill("SIGTERM");
+    stopWorker(worker);
     mock.server.close();
   }
 }
