@@ -7,6 +7,7 @@ import { log } from "./http/log";
 import { requeueStaleDeliveries } from "./invitations/delivery-sweep";
 import { expireLapsedInvitations } from "./invitations/expire";
 import { sweepWebhooks } from "./webhooks/dispatch";
+import { pruneWebhookHistory } from "./webhooks/prune";
 
 type Sweep = { name: string; run: (deps: Deps) => Promise<unknown> };
 
@@ -16,6 +17,7 @@ export const SWEEPS: Sweep[] = [
   { name: "requeue-stale-emails", run: (deps) => requeueStaleDeliveries(deps) },
   // After the expiry sweep, so the events it recorded go out in the same run.
   { name: "dispatch-webhooks", run: (deps) => sweepWebhooks(deps) },
+  { name: "prune-webhook-history", run: (deps) => pruneWebhookHistory(deps) },
 ];
 
 export async function runSweeps(deps: Deps, sweeps: readonly Sweep[] = SWEEPS): Promise<void> {

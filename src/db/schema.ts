@@ -194,6 +194,8 @@ export const webhookEvents = sqliteTable(
     index("webhook_events_subject").on(t.subjectId, t.occurredAt),
     // The dispatcher's and the sweep's backlog: only events not yet fanned out are in it.
     index("webhook_events_unfanned").on(t.occurredAt, t.id).where(sql`fanned_out_at IS NULL`),
+    // The history prune: events already fanned out, oldest first.
+    index("webhook_events_fanned").on(t.occurredAt).where(sql`fanned_out_at IS NOT NULL`),
   ],
 );
 
@@ -246,7 +248,11 @@ export const webhookAttempts = sqliteTable(
     nextRetryAt: integer("next_retry_at"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("webhook_attempts_endpoint_created").on(t.endpointId, t.createdAt, t.id)],
+  (t) => [
+    index("webhook_attempts_endpoint_created").on(t.endpointId, t.createdAt, t.id),
+    // The history prune: attempts oldest first, whatever the endpoint.
+    index("webhook_attempts_created").on(t.createdAt),
+  ],
 );
 
 export type OrganizationRow = typeof organizations.$inferSelect;

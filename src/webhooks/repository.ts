@@ -2,7 +2,20 @@
  * Webhook data access: endpoints, the event outbox, deliveries and the attempt log. One
  * intent-named function per step; every list and count is served by an index.
  */
-import { and, asc, count, desc, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  notExists,
+  sql,
+} from "drizzle-orm";
 import type { Statement } from "../db/batch";
 import type { Database } from "../db/client";
 import { bindRead } from "../db/prepared";
@@ -261,4 +274,59 @@ export async function failDelivery(db: Database, id: string, now: number): Promi
     .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "pending")))
     .returning({ id: webhookDeliveries.id });
   return changed.length > 0;
+}
+
+/** The oldest attempts logged before `before`, at most `limit`: through `webhook_attempts_created`. */
+export const oldAttemptIds = (db: Database, before: number, limit: number) =>
+  db
+    .select({ id: webhookAttempts.id })
+    .from(webhookAttempts)
+    .where(lt(webhookAttempts.createdAt, before))
+    .orderBy(asc(webhookAttempts.createdAt))
+    .limit(limit);
+
+/** Deletes up to `limit` of the attempts logged before `before`; how many it deleted. */
+export async function deleteOldAttempts(db: Database, before: number, limit: number) {
+  const deleted = await db
+    .delete(webhookAttempts)
+    .where(inArray(webhookAttempts.id, oldAttemptIds(db, before, limit)))
+    .returning({ id: webhookAttempts.id });
+  return deleted.length;
+}
+
+/**
+ * The oldest events that occurred before `before`, were fanned out, and owe no endpoint anything
+ * (no pending delivery), at most `limit`: through `webhook_events_fanned`.
+ */
+export const finishedEventIds = (db: Database, before: number, limit: number) =>
+  db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(
+      and(
+        isNotNull(webhookEvents.fannedOutAt),
+        lt(webhookEvents.occurredAt, before),
+        notExists(
+          db
+            .select({ id: webhookDeliveries.id })
+            .from(webhookDeliveries)
+            .where(
+              and(
+                eq(webhookDeliveries.eventId, webhookEvents.id),
+                eq(webhookDeliveries.status, "pending"),
+              ),
+            ),
+        ),
+      ),
+    )
+    .orderBy(asc(webhookEvents.occurredAt))
+    .limit(limit);
+
+/** Deletes up to `limit` finished events, and their deliveries by cascade; how many events. */
+export async function deleteFinishedEvents(db: Database, before: number, limit: number) {
+  const deleted = await db
+    .delete(webhookEvents)
+    .where(inArray(webhookEvents.id, finishedEventIds(db, before, limit)))
+    .returning({ id: webhookEvents.id });
+  return deleted.length;
 }

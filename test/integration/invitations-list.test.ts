@@ -301,7 +301,8 @@ describe("deprecated pending list", () => {
   it("answers with a Deprecation header and a Link to its successor", async () => {
     const res = await call("GET", `${invitationsPath(orgId)}/pending`, { as: backend });
     expect(res.status).toBe(200);
-    expect(res.headers.get("deprecation")).toBeTruthy();
+    // RFC 9745: a structured-field date, the moment of deprecation in Unix seconds.
+    expect(res.headers.get("deprecation")).toBe(`@${Date.UTC(2026, 10, 26) / 1000}`);
     const link = res.headers.get("link") ?? "";
     expect(link).toContain(`<${invitationsPath(orgId)}?status=pending>`);
     expect(link).toContain('rel="successor-version"');

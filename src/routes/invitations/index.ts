@@ -29,6 +29,12 @@ import type { BulkInvitationBody, CreateInvitationBody } from "./schemas";
 
 const MANAGE = "org:sys_invitations:manage" as const;
 
+/**
+ * `/pending` is deprecated since the API's first version (2026-11-26): RFC 9745's `Deprecation`
+ * header carries that moment as a structured-field date, `@` and Unix seconds.
+ */
+const PENDING_DEPRECATED_AT = `@${Date.UTC(2026, 10, 26) / 1000}`;
+
 function presentOptions(c: Context<AppEnv>) {
   const { settings, now } = c.get("deps");
   return {
@@ -90,7 +96,7 @@ export const invitationsRoutes = createRouter()
         offset,
       }),
     );
-    c.header("Deprecation", "true");
+    c.header("Deprecation", PENDING_DEPRECATED_AT);
     c.header(
       "Link",
       `</v1/organizations/${listed.organization.id}/invitations?status=pending>; rel="successor-version"`,

@@ -1,0 +1,2 @@
+CREATE INDEX `webhook_attempts_created` ON `webhook_attempts` (`created_at`);--> statement-breakpoint
+CREATE INDEX `webhook_events_fanned` ON `webhook_events` (`occurred_at`) WHERE fanned_out_at IS NOT NULL;
