@@ -78,3 +78,37 @@ export async function runRead<R>(db: Database, read: BoundRead<R>): Promise<R> {
   const [result] = await runReads(db, [read] as const);
   return result as R;
 }
+
+/**
+ * A read whose shape varies with its values (an `IN` list of any length): built and bound now,
+ * not cached, so it can join a batch of cached reads.
+ */
+export function readOnce<R>(db: Database, prepared: PreparedShape<R>): BoundRead<R> {
+  const query = prepared.getQuery();
+  return {
+    query,
+    statement: db.$client.prepare(query.sql).bind(...query.params),
+    map: (result) => prepared.mapResult(result, true) as R,
+  };
+}
+
+/**
+ * Reads gathered from several places into one D1 batch: `add` hands back a getter for the read's
+ * rows, valid once `run` has resolved.
+ */
+export class ReadBatch {
+  readonly #reads: BoundRead<unknown>[] = [];
+  #results: unknown[] | null = null;
+
+  add<R>(read: BoundRead<R>): () => R {
+    const index = this.#reads.push(read) - 1;
+    return () => {
+      if (!this.#results) throw new Error("ReadBatch: read before run()");
+      return this.#results[index] as R;
+    };
+  }
+
+  async run(db: Database): Promise<void> {
+    this.#results = this.#reads.length > 0 ? await runReads(db, this.#reads) : [];
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * Rate limits through the Workers Rate Limiting binding. Past a limit the caller gets 429
- * `rate_limit_exceeded` with `Retry-After`, before anything is read or written.
+ * `rate_limit_exceeded` with `Retry-After`, before anything is written.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "./errors";

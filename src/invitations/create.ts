@@ -3,19 +3,24 @@
  * anything is written; the write is one D1 batch (one transaction); emails are queued after it
  * commits. The unique pending index backs the duplicate check against concurrent requests.
  */
+import type { Principal } from "../auth/principal";
 import type { Role } from "../contract/roles";
 import { runBatch } from "../db/batch";
+import { ReadBatch } from "../db/prepared";
 import type { InvitationRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
-import { countMembers } from "../organizations/repository";
+import { accessReads, decideAccess } from "../organizations/access";
+import type { Permission } from "../organizations/permissions";
+import { memberCountRead } from "../organizations/repository";
 import { paramError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { fail, ok, type Result } from "../shared/result";
-import { countPendingInvitations } from "./counts";
+import { anyEndpointRead } from "../webhooks/repository";
+import { statusCountReads, totalFor } from "./counts";
 import {
+  addTakenAddressReads,
   expireLapsedForAddresses,
   findPendingAddresses,
-  findTakenAddresses,
   insertInvitations,
 } from "./repository";
 import { expiresAtFrom, isValidEmail, normalizeEmail } from "./rules";
@@ -34,11 +39,14 @@ export interface NewInvitation {
 
 type Rows = InvitationRow[];
 
-export async function createInvitations(
-  deps: Deps,
-  organization: OrganizationRow,
-  items: readonly NewInvitation[],
-): Promise<Result<Rows>> {
+/** A request that passed every check made without reading the database. */
+interface Checked {
+  items: readonly NewInvitation[];
+  emails: string[];
+  now: number;
+}
+
+function checkRequest(deps: Deps, items: readonly NewInvitation[]): Result<Checked> {
   if (items.length > deps.settings.bulkMax) {
     return fail({
       code: "bulk_size_exceeded",
@@ -51,12 +59,73 @@ export async function createInvitations(
   if (redirect) return fail(redirect);
   const checked = checkAddresses(items);
   if (!checked.ok) return checked;
-  const emails = checked.value;
-  const now = deps.now();
+  return ok({ items, emails: checked.value, now: deps.now() });
+}
 
-  const refused = await refuseTaken(deps, organization, emails, now);
+/** Creates invitations in an organization the caller already has access to. */
+export async function createInvitations(
+  deps: Deps,
+  organization: OrganizationRow,
+  items: readonly NewInvitation[],
+): Promise<Result<Rows>> {
+  const checked = checkRequest(deps, items);
+  if (!checked.ok) return checked;
+  const batch = new ReadBatch();
+  const refusal = addRefusalReads(batch, deps, organization.id, checked.value);
+  await batch.run(deps.db);
+  const refused = refusal(organization);
   if (refused) return fail(refused);
+  return write(deps, organization, checked.value);
+}
 
+export interface CreateWithAccess {
+  organization: OrganizationRow;
+  rows: Rows;
+  /** Whether any webhook endpoint existed when access was read (none: no event recorded). */
+  webhookEndpointsExist: boolean;
+}
+
+/**
+ * The API's create: the caller's access, the taken addresses and the quota's counts are read in
+ * one D1 batch, then `beforeWrite` runs (the per-organization rate limit, spent only by callers
+ * with access), then the insert batch: two round trips for one invitation or a thousand.
+ */
+export async function createInvitationsWithAccess(
+  deps: Deps,
+  principal: Principal,
+  organizationId: string,
+  permission: Permission,
+  items: readonly NewInvitation[],
+  beforeWrite: (organization: OrganizationRow) => Promise<void>,
+): Promise<Result<CreateWithAccess>> {
+  const checked = checkRequest(deps, items);
+  if (!checked.ok) return checked;
+  const { db } = deps;
+  const batch = new ReadBatch();
+  const [organizationRead, membershipRead] = accessReads(db, principal, organizationId);
+  const organizationRows = batch.add(organizationRead);
+  const membershipRows = batch.add(membershipRead);
+  const endpoints = batch.add(anyEndpointRead(db));
+  const refusal = addRefusalReads(batch, deps, organizationId, checked.value);
+  await batch.run(db);
+
+  const access = decideAccess(principal, permission, organizationRows()[0], membershipRows()[0]);
+  if (!access.ok) return access;
+  const { organization } = access.value;
+  await beforeWrite(organization);
+  const refused = refusal(organization);
+  if (refused) return fail(refused);
+  const written = await write(deps, organization, checked.value);
+  if (!written.ok) return written;
+  return ok({ organization, rows: written.value, webhookEndpointsExist: endpoints().length > 0 });
+}
+
+/** One batch (one transaction), then the emails: queued only after the write commits. */
+async function write(
+  deps: Deps,
+  organization: OrganizationRow,
+  { items, emails, now }: Checked,
+): Promise<Result<Rows>> {
   const rows: Rows = items.map((item, i) =>
     toRow(deps, organization.id, item, emails[i] ?? "", now),
   );
@@ -134,43 +203,44 @@ function checkRedirects(items: readonly NewInvitation[], allowed: readonly strin
   return null;
 }
 
-/** The first reason these addresses cannot be invited now, if any. */
-async function refuseTaken(
-  deps: Deps,
-  organization: OrganizationRow,
-  emails: string[],
-  now: number,
-) {
-  const [{ pending, members }, quota] = await Promise.all([
-    findTakenAddresses(deps.db, organization.id, emails, now),
-    quotaExceeded(deps, organization, emails.length, now),
-  ]);
-  if (members.length > 0) {
-    return {
-      code: "already_a_member_in_organization" as const,
-      message: "already a member",
-      longMessage: `These addresses already belong to members: ${members.join(", ")}.`,
-      meta: { email_addresses: members },
-    };
-  }
-  if (pending.length > 0) return duplicateRecord(pending);
-  return quota;
+/**
+ * Adds what the refusals need to `batch` (taken addresses, and the quota's member and pending
+ * counts); the function it returns names the first reason these addresses cannot be invited, if
+ * any, once the batch has run.
+ */
+function addRefusalReads(batch: ReadBatch, deps: Deps, organizationId: string, checked: Checked) {
+  const { db } = deps;
+  const taken = addTakenAddressReads(batch, db, organizationId, checked.emails, checked.now);
+  const memberCount = batch.add(memberCountRead(db, organizationId));
+  const counts = statusCountReads(db, organizationId, checked.now);
+  const stored = batch.add(counts.stored);
+  const lapsed = batch.add(counts.lapsed);
+  return (organization: OrganizationRow) => {
+    const { pending, members } = taken();
+    if (members.length > 0) {
+      return {
+        code: "already_a_member_in_organization" as const,
+        message: "already a member",
+        longMessage: `These addresses already belong to members: ${members.join(", ")}.`,
+        meta: { email_addresses: members },
+      };
+    }
+    if (pending.length > 0) return duplicateRecord(pending);
+    return quotaExceeded(organization, checked.emails.length, {
+      members: memberCount()[0]?.n ?? 0,
+      pending: totalFor(["pending"], { stored: stored(), lapsed: lapsed()[0]?.n ?? 0 }),
+    });
+  };
 }
 
 /** Clerk's rule: members plus pending invitations may not pass `max_allowed_memberships`. */
-async function quotaExceeded(
-  deps: Deps,
+function quotaExceeded(
   organization: OrganizationRow,
   adding: number,
-  now: number,
+  { members, pending }: { members: number; pending: number },
 ) {
   const max = organization.maxAllowedMemberships;
-  if (max <= 0) return null;
-  const [members, pending] = await Promise.all([
-    countMembers(deps.db, organization.id),
-    countPendingInvitations(deps.db, organization.id, now),
-  ]);
-  if (members + pending + adding <= max) return null;
+  if (max <= 0 || members + pending + adding <= max) return null;
   return {
     code: "organization_membership_quota_exceeded" as const,
     message: "membership quota exceeded",

@@ -6,7 +6,7 @@ import { and, count, eq, getTableColumns, gt, inArray, lte, type SQL, sql } from
 import type { InvitationStatus } from "../contract/roles";
 import type { Statement } from "../db/batch";
 import type { Database } from "../db/client";
-import { bindRead, runRead, runReads } from "../db/prepared";
+import { bindRead, ReadBatch, readOnce, runRead, runReads } from "../db/prepared";
 import { type InvitationRow, invitations, memberships, type NewInvitationRow } from "../db/schema";
 import { statusCountReads, totalFor } from "./counts";
 import {
@@ -228,28 +228,42 @@ export async function findPendingAddresses(
 }
 
 /**
- * Which of these addresses are taken: by a live pending invitation, or by a member. Every
- * lookup (90 addresses a statement) goes in one batch: one round trip for a bulk of 1,000.
+ * Which of these addresses are taken: by a live pending invitation, or by a member. The lookups
+ * (90 addresses a statement) join `batch`, so a bulk of 1,000 still costs no round trip of its
+ * own; the getter answers once the batch has run.
  */
+export function addTakenAddressReads(
+  batch: ReadBatch,
+  db: Database,
+  organizationId: string,
+  emails: readonly string[],
+  now: number,
+): () => { pending: string[]; members: string[] } {
+  const parts = chunks(emails, LOOKUP_CHUNK);
+  const pending = parts.map((part) =>
+    batch.add(readOnce(db, pendingAddressQuery(db, organizationId, part, now).prepare())),
+  );
+  const members = parts.map((part) =>
+    batch.add(readOnce(db, memberAddressQuery(db, organizationId, part).prepare())),
+  );
+  const emailsOf = (rows: { email: string | null }[]) =>
+    rows.flatMap((r) => (r.email ? [r.email] : []));
+  return () => ({
+    pending: pending.flatMap((rows) => emailsOf(rows())),
+    members: members.flatMap((rows) => emailsOf(rows())),
+  });
+}
+
 export async function findTakenAddresses(
   db: Database,
   organizationId: string,
   emails: readonly string[],
   now: number,
 ): Promise<{ pending: string[]; members: string[] }> {
-  const parts = chunks(emails, LOOKUP_CHUNK);
-  const [first, ...rest] = [
-    ...parts.map((part) => pendingAddressQuery(db, organizationId, part, now)),
-    ...parts.map((part) => memberAddressQuery(db, organizationId, part)),
-  ];
-  if (!first) return { pending: [], members: [] };
-  const results = await db.batch([first, ...rest]);
-  const emailsOf = (rows: { email: string | null }[]) =>
-    rows.flatMap((r) => (r.email ? [r.email] : []));
-  return {
-    pending: results.slice(0, parts.length).flatMap(emailsOf),
-    members: results.slice(parts.length).flatMap(emailsOf),
-  };
+  const batch = new ReadBatch();
+  const taken = addTakenAddressReads(batch, db, organizationId, emails, now);
+  await batch.run(db);
+  return taken();
 }
 
 /**

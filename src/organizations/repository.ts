@@ -92,11 +92,22 @@ export async function findMembership(
   });
 }
 
+/** How many members the organization has, bound: the quota check batches it. */
+export const memberCountRead = (db: Database, organizationId: string) =>
+  bindRead(
+    db,
+    "memberships.countByOrganization",
+    () =>
+      db
+        .select({ n: count() })
+        .from(memberships)
+        .where(eq(memberships.organizationId, sql.placeholder("organizationId")))
+        .prepare(),
+    { organizationId },
+  );
+
 export async function countMembers(db: Database, organizationId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(memberships)
-    .where(eq(memberships.organizationId, organizationId));
+  const [row] = await runRead(db, memberCountRead(db, organizationId));
   return row?.n ?? 0;
 }
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { backend, call, json, session } from "../support/api";
-import { createOrganization, email, invite } from "../support/fixtures";
+import { createOrganization, email, invite, unique } from "../support/fixtures";
 
 /** Spends a limiter's whole allowance for `key` through the real binding. */
 async function exhaust(limiter: RateLimit, key: string) {
@@ -36,6 +36,31 @@ describe("rate limits", () => {
       expect(Number(res.headers.get("Retry-After")), path).toBeGreaterThan(0);
     }
     expect(await countInvitations(org.id)).toBe(1);
+  });
+
+  it("does not spend an organization's allowance on callers without access to it", async () => {
+    // wrangler.toml: INVITE_LIMITER allows 600 per 60 s. Leave exactly one.
+    const INVITE_LIMIT = 600;
+    const org = await createOrganization();
+    for (let i = 0; i < INVITE_LIMIT - 1; i++) {
+      expect((await env.INVITE_LIMITER.limit({ key: org.id })).success).toBe(true);
+    }
+    const outsider = await session(unique("user_outsider"));
+    for (let i = 0; i < 3; i++) {
+      const res = await call("POST", `/v1/organizations/${org.id}/invitations`, {
+        as: outsider,
+        body: { email_address: email(), role: "basic_member" },
+      });
+      expect((await json<{ errors: { code: string }[] }>(res, 404)).errors[0]?.code).toBe(
+        "resource_not_found",
+      );
+    }
+    const res = await call("POST", `/v1/organizations/${org.id}/invitations`, {
+      as: backend,
+      body: { email_address: email(), role: "basic_member" },
+    });
+    expect(res.status, "the last allowance is still there").toBe(200);
+    await res.body?.cancel();
   });
 
   it("limits one organization without slowing another", async () => {

@@ -11,7 +11,7 @@ import { enforceLimit } from "../../http/rate-limit";
 import { recipientLimiter, unwrapLimited } from "../../http/recipient-limiter";
 import { createRouter } from "../../http/router";
 import type { AppEnv } from "../../http/types";
-import { createInvitations, type NewInvitation } from "../../invitations/create";
+import { createInvitationsWithAccess, type NewInvitation } from "../../invitations/create";
 import { listInvitationsWithAccess } from "../../invitations/list";
 import { presentInvitation, presentInvitations } from "../../invitations/presenter";
 import { resendInvitation } from "../../invitations/resend";
@@ -54,6 +54,35 @@ async function presentPage(
     data: await presentInvitations(page.rows, presentOptions(c)),
     total_count: page.totalCount,
   };
+}
+
+/**
+ * Creates through the one-batch path (access, taken addresses and quota read together). The
+ * per-organization limit is spent only once access is granted, so no outsider can drain it.
+ */
+async function createInOrganization(
+  c: Context<AppEnv>,
+  organizationId: string,
+  items: readonly NewInvitation[],
+): Promise<InvitationRow[]> {
+  const created = unwrap(
+    await createInvitationsWithAccess(
+      c.get("deps"),
+      c.get("principal"),
+      organizationId,
+      MANAGE,
+      items,
+      (organization) =>
+        enforceLimit(
+          c,
+          "INVITE_LIMITER",
+          organization.id,
+          "invitation requests for this organization",
+        ),
+    ),
+  );
+  c.set("webhookEndpointsExist", created.webhookEndpointsExist);
+  return created.rows;
 }
 
 /** What a create body asks for; a session's privileged options are ignored, it is the inviter. */
@@ -120,33 +149,15 @@ export const invitationsRoutes = createRouter()
   })
   .openapi(createRoute_, async (c) => {
     const { organization_id } = c.req.valid("param");
-    const { organization } = await requireOrganization(c, organization_id, MANAGE);
-    await enforceLimit(
-      c,
-      "INVITE_LIMITER",
-      organization.id,
-      "invitation requests for this organization",
-    );
     const body = c.req.valid("json");
-    const [row] = unwrap(
-      await createInvitations(c.get("deps"), organization, [
-        toNewInvitation(c, body, body.email_address),
-      ]),
-    );
+    const [row] = await createInOrganization(c, organization_id, [
+      toNewInvitation(c, body, body.email_address),
+    ]);
     return c.json(await presentInvitation(row as InvitationRow, presentOptions(c)), 200);
   })
   .openapi(bulkRoute, async (c) => {
     const { organization_id } = c.req.valid("param");
-    const { organization } = await requireOrganization(c, organization_id, MANAGE);
-    await enforceLimit(
-      c,
-      "INVITE_LIMITER",
-      organization.id,
-      "invitation requests for this organization",
-    );
-    const rows = unwrap(
-      await createInvitations(c.get("deps"), organization, bulkItems(c, c.req.valid("json"))),
-    );
+    const rows = await createInOrganization(c, organization_id, bulkItems(c, c.req.valid("json")));
     return c.json(
       { data: await presentInvitations(rows, presentOptions(c)), total_count: rows.length },
       200,
