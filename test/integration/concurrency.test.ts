@@ -38,16 +38,23 @@ async function together(requests: readonly (() => Promise<Response>)[]): Promise
   );
 }
 
+/** The SQL of a bound D1 statement (the binding keeps it on the statement object). */
+const sqlOf = (statement: D1PreparedStatement) =>
+  (statement as unknown as { statement: string }).statement;
+
 /**
- * Runs `race` and counts the D1 batches (the writes: creates and accepts are one batch each) it
- * made. More than one means several requests got past every pre-check together, so the database,
- * not the pre-check, decided the race.
+ * Runs `race` and counts the D1 write batches (creates and accepts write in one batch each) it
+ * made; the read batches before them are not counted. More than one means several requests got
+ * past every pre-check together, so the database, not the pre-check, decided the race.
  */
 async function countingWrites<T>(race: () => Promise<T>): Promise<{ result: T; writes: number }> {
   const batch = vi.spyOn(env.DB, "batch");
   try {
     const result = await race();
-    return { result, writes: batch.mock.calls.length };
+    const batches = batch.mock.calls.map(([statements]) => statements.map(sqlOf));
+    expect(batches.flat().every((sql) => typeof sql === "string")).toBe(true);
+    const writes = batches.filter((sqls) => sqls.some((sql) => !/^\s*select\b/i.test(sql)));
+    return { result, writes: writes.length };
   } finally {
     batch.mockRestore();
   }
