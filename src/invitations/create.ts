@@ -6,6 +6,7 @@
 import type { Principal } from "../auth/principal";
 import type { Role } from "../contract/roles";
 import { runBatch } from "../db/batch";
+import type { Database } from "../db/client";
 import { ReadBatch } from "../db/prepared";
 import type { InvitationRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
@@ -136,8 +137,15 @@ async function write(
       ...insertInvitations(deps.db, rows),
     ]);
   } catch (err) {
-    // A concurrent request won the race for an address: report it as the duplicate it is.
-    if (!isUniqueViolation(err)) throw err;
+    // Concurrent requests passed the checks together and the database decided against this
+    // one: an address was taken (the unique pending index), or the quota filled (migration
+    // 0006). Either is reported as the refusal it is.
+    if (raisedBy(err, QUOTA_TRIGGER_MESSAGE)) {
+      return fail(
+        quotaError(organization, items.length, await quotaCounts(deps, organization.id, now)),
+      );
+    }
+    if (!raisedBy(err, "UNIQUE constraint failed")) throw err;
     const taken = await findPendingAddresses(deps.db, organization.id, emails, now);
     return fail(duplicateRecord(taken.length > 0 ? taken : emails));
   }
@@ -211,10 +219,7 @@ function checkRedirects(items: readonly NewInvitation[], allowed: readonly strin
 function addRefusalReads(batch: ReadBatch, deps: Deps, organizationId: string, checked: Checked) {
   const { db } = deps;
   const taken = addTakenAddressReads(batch, db, organizationId, checked.emails, checked.now);
-  const memberCount = batch.add(memberCountRead(db, organizationId));
-  const counts = statusCountReads(db, organizationId, checked.now);
-  const stored = batch.add(counts.stored);
-  const lapsed = batch.add(counts.lapsed);
+  const quota = addQuotaReads(batch, db, organizationId, checked.now);
   return (organization: OrganizationRow) => {
     const { pending, members } = taken();
     if (members.length > 0) {
@@ -226,21 +231,48 @@ function addRefusalReads(batch: ReadBatch, deps: Deps, organizationId: string, c
       };
     }
     if (pending.length > 0) return duplicateRecord(pending);
-    return quotaExceeded(organization, checked.emails.length, {
-      members: memberCount()[0]?.n ?? 0,
-      pending: totalFor(["pending"], { stored: stored(), lapsed: lapsed()[0]?.n ?? 0 }),
-    });
+    return quotaExceeded(organization, checked.emails.length, quota());
   };
 }
 
+interface QuotaCounts {
+  members: number;
+  pending: number;
+}
+
 /** Clerk's rule: members plus pending invitations may not pass `max_allowed_memberships`. */
-function quotaExceeded(
+function quotaExceeded(organization: OrganizationRow, adding: number, counts: QuotaCounts) {
+  const max = organization.maxAllowedMemberships;
+  if (max <= 0 || counts.members + counts.pending + adding <= max) return null;
+  return quotaError(organization, adding, counts);
+}
+
+/** Adds the counts the quota is judged on to `batch`; the getter answers once it has run. */
+function addQuotaReads(batch: ReadBatch, db: Database, organizationId: string, now: number) {
+  const memberCount = batch.add(memberCountRead(db, organizationId));
+  const counts = statusCountReads(db, organizationId, now);
+  const stored = batch.add(counts.stored);
+  const lapsed = batch.add(counts.lapsed);
+  return (): QuotaCounts => ({
+    members: memberCount()[0]?.n ?? 0,
+    pending: totalFor(["pending"], { stored: stored(), lapsed: lapsed()[0]?.n ?? 0 }),
+  });
+}
+
+/** The quota's counts as they are now (after the trigger refused a write). */
+async function quotaCounts(deps: Deps, organizationId: string, now: number): Promise<QuotaCounts> {
+  const batch = new ReadBatch();
+  const counts = addQuotaReads(batch, deps.db, organizationId, now);
+  await batch.run(deps.db);
+  return counts();
+}
+
+function quotaError(
   organization: OrganizationRow,
   adding: number,
-  { members, pending }: { members: number; pending: number },
+  { members, pending }: QuotaCounts,
 ) {
   const max = organization.maxAllowedMemberships;
-  if (max <= 0 || members + pending + adding <= max) return null;
   return {
     code: "organization_membership_quota_exceeded" as const,
     message: "membership quota exceeded",
@@ -256,9 +288,13 @@ const duplicateRecord = (emails: string[]) => ({
   meta: { email_addresses: emails },
 });
 
-function isUniqueViolation(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
-  return text.includes("UNIQUE constraint failed");
+/** What the quota trigger (migration 0006) aborts with. */
+const QUOTA_TRIGGER_MESSAGE = "organization_membership_quota_exceeded";
+
+/** Whether a D1 error carries SQLite's message `text` (a constraint, or a trigger's RAISE). */
+function raisedBy(err: unknown, text: string): boolean {
+  const full = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
+  return full.includes(text);
 }
 
 function toRow(

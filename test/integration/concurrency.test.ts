@@ -135,6 +135,70 @@ describe("parallel creates of one address", () => {
   });
 });
 
+describe("parallel creates against the membership quota", () => {
+  it("20 at once into an organization allowing 5: exactly 5 are created, 15 are 403 quota exceeded", async () => {
+    const org = await createOrganization({ max: 5 });
+    const { result: answers, writes } = await countingWrites(() =>
+      together(
+        Array.from(
+          { length: 20 },
+          () => () =>
+            call("POST", invitationsPath(org.id), {
+              as: backend,
+              body: { email_address: email("quota-race"), role: "basic_member" },
+            }),
+        ),
+      ),
+    );
+
+    // The race is real: more requests reached the write than the quota allows.
+    expect(writes, "requests that reached the write").toBeGreaterThan(5);
+    const won = answers.filter((a) => a.status === 200);
+    const lost = answers.filter((a) => a.status !== 200);
+    expect(won, summary(answers)).toHaveLength(5);
+    expect(
+      lost.every((a) => a.status === 403 && codeOf(a) === "organization_membership_quota_exceeded"),
+      summary(answers),
+    ).toBe(true);
+    const stored = await env.DB.prepare(
+      "SELECT count(*) AS n FROM invitations WHERE organization_id = ?",
+    )
+      .bind(org.id)
+      .first<{ n: number }>();
+    expect(stored?.n, "refused requests leave no rows").toBe(5);
+  });
+
+  it("parallel bulks of 3 into an organization allowing 7: two succeed whole, the rest write nothing", async () => {
+    const org = await createOrganization({ max: 7 });
+    const answers = await together(
+      Array.from(
+        { length: 6 },
+        (_, i) => () =>
+          call("POST", `${invitationsPath(org.id)}/bulk`, {
+            as: backend,
+            body: { email_address: addresses(`quota-bulk-${i}`, 3), role: "basic_member" },
+          }),
+      ),
+    );
+    expect(
+      answers.filter((a) => a.status === 200),
+      summary(answers),
+    ).toHaveLength(2);
+    expect(
+      answers
+        .filter((a) => a.status !== 200)
+        .every((a) => a.status === 403 && codeOf(a) === "organization_membership_quota_exceeded"),
+      summary(answers),
+    ).toBe(true);
+    const stored = await env.DB.prepare(
+      "SELECT count(*) AS n FROM invitations WHERE organization_id = ?",
+    )
+      .bind(org.id)
+      .first<{ n: number }>();
+    expect(stored?.n).toBe(6);
+  });
+});
+
 describe("overlapping parallel bulk requests", () => {
   /** Each bulk tags its rows, so SQL can tell which request wrote what. */
   async function runBulks(orgId: string, batches: readonly string[][]) {
