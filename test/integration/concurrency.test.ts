@@ -72,6 +72,30 @@ const fromOwnAddress = (as: Credentials, i: number): Credentials => ({
   headers: { ...(as.headers ?? {}), "cf-connecting-ip": `198.51.100.${i + 1}` },
 });
 
+/** Exactly `winners` answers are 200; every other one is `status` with the error `code`. */
+function expectRaceOutcome(
+  answers: readonly Answer[],
+  winners: number,
+  refusal: { status: number; code: string },
+) {
+  const lost = answers.filter((a) => a.status !== 200);
+  expect(answers.length - lost.length, summary(answers)).toBe(winners);
+  expect(
+    lost.every((a) => a.status === refusal.status && codeOf(a) === refusal.code),
+    summary(answers),
+  ).toBe(true);
+}
+
+/** Invitations of the organization in any status. */
+async function invitationRows(orgId: string): Promise<number> {
+  const row = await env.DB.prepare(
+    "SELECT count(*) AS n FROM invitations WHERE organization_id = ?",
+  )
+    .bind(orgId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 async function pendingRowsPerAddress(orgId: string) {
   const { results } = await env.DB.prepare(
     `SELECT email_address, count(*) AS n FROM invitations
@@ -112,28 +136,19 @@ describe("parallel creates of one address", () => {
 
     // The race is real: the unique index, not the duplicate pre-check, turned the losers away.
     expect(writes, "requests that reached the write").toBeGreaterThan(1);
-    const won = answers.filter((a) => a.status === 200);
-    const lost = answers.filter((a) => a.status !== 200);
-    expect(won, summary(answers)).toHaveLength(1);
-    expect(
-      lost.every((a) => a.status === 400 && codeOf(a) === "duplicate_record"),
-      summary(answers),
-    ).toBe(true);
-    for (const a of lost) {
+    expectRaceOutcome(answers, 1, { status: 400, code: "duplicate_record" });
+    for (const a of answers.filter((a) => a.status !== 200)) {
       expect((a.body as ErrorEnvelope).errors[0]?.meta.email_addresses).toEqual([address]);
     }
     expect(await pendingRowsPerAddress(org.id)).toEqual([{ email_address: address, n: 1 }]);
-    const stored = await env.DB.prepare(
-      "SELECT count(*) AS n FROM invitations WHERE organization_id = ?",
-    )
-      .bind(org.id)
-      .first<{ n: number }>();
-    expect(stored?.n, "losers must not leave rows in any status").toBe(1);
+    expect(await invitationRows(org.id), "losers must not leave rows in any status").toBe(1);
     // One email queued: the losers queued nothing.
     const queued = sends.mock.calls.flatMap(([messages]) => [...messages]);
     expect(queued).toHaveLength(1);
   });
 });
+
+const QUOTA_REFUSAL = { status: 403, code: "organization_membership_quota_exceeded" };
 
 describe("parallel creates against the membership quota", () => {
   it("20 at once into an organization allowing 5: exactly 5 are created, 15 are 403 quota exceeded", async () => {
@@ -153,19 +168,8 @@ describe("parallel creates against the membership quota", () => {
 
     // The race is real: more requests reached the write than the quota allows.
     expect(writes, "requests that reached the write").toBeGreaterThan(5);
-    const won = answers.filter((a) => a.status === 200);
-    const lost = answers.filter((a) => a.status !== 200);
-    expect(won, summary(answers)).toHaveLength(5);
-    expect(
-      lost.every((a) => a.status === 403 && codeOf(a) === "organization_membership_quota_exceeded"),
-      summary(answers),
-    ).toBe(true);
-    const stored = await env.DB.prepare(
-      "SELECT count(*) AS n FROM invitations WHERE organization_id = ?",
-    )
-      .bind(org.id)
-      .first<{ n: number }>();
-    expect(stored?.n, "refused requests leave no rows").toBe(5);
+    expectRaceOutcome(answers, 5, QUOTA_REFUSAL);
+    expect(await invitationRows(org.id), "refused requests leave no rows").toBe(5);
   });
 
   it("parallel bulks of 3 into an organization allowing 7: two succeed whole, the rest write nothing", async () => {
@@ -180,22 +184,8 @@ describe("parallel creates against the membership quota", () => {
           }),
       ),
     );
-    expect(
-      answers.filter((a) => a.status === 200),
-      summary(answers),
-    ).toHaveLength(2);
-    expect(
-      answers
-        .filter((a) => a.status !== 200)
-        .every((a) => a.status === 403 && codeOf(a) === "organization_membership_quota_exceeded"),
-      summary(answers),
-    ).toBe(true);
-    const stored = await env.DB.prepare(
-      "SELECT count(*) AS n FROM invitations WHERE organization_id = ?",
-    )
-      .bind(org.id)
-      .first<{ n: number }>();
-    expect(stored?.n).toBe(6);
+    expectRaceOutcome(answers, 2, QUOTA_REFUSAL);
+    expect(await invitationRows(org.id), "two bulks of 3, whole").toBe(6);
   });
 });
 
