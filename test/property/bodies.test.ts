@@ -10,12 +10,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SECRET_KEY, sessionToken } from "../support/api";
 import { createOrganization } from "../support/fixtures";
 import { apiError, invitationsPath, recordQueueSends } from "../support/invitations";
+import { captureWebhookSends } from "../support/webhooks";
 import { describeTally, endpointKeys, endpointsWithBody, RUNS, runProperty } from "./properties";
 
 beforeAll(() => {
   // Emails stay off the local queue: its consumer writing delivery columns in the background
   // would look like a refused request changing the database.
   recordQueueSends();
+  // So do webhook deliveries: the fuzzer registers endpoints at generated hosts, which the real
+  // consumer would try to reach.
+  captureWebhookSends();
 });
 
 describe("/v1 JSON endpoints under random bodies", () => {

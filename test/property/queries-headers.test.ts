@@ -6,12 +6,16 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { recordQueueSends } from "../support/invitations";
+import { captureWebhookSends } from "../support/webhooks";
 import { describeTally, RUNS, runProperty, TOTAL_RUNS } from "./properties";
 
 beforeAll(() => {
   // Emails stay off the local queue: its consumer writing delivery columns in the background
   // would look like a refused request changing the database.
   recordQueueSends();
+  // So do webhook deliveries: the fuzzer registers endpoints at generated hosts, which the real
+  // consumer would try to reach.
+  captureWebhookSends();
 });
 
 describe("/v1 JSON endpoints under random query strings and headers", () => {
