@@ -1,29 +1,29 @@
 /**
  * Creating invitations, one or many: the same rules, all or nothing. Every check runs before
  * anything is written; the write is one D1 batch (one transaction); emails are queued after it
- * commits. The unique pending index backs the duplicate check against concurrent requests.
+ * commits. Against concurrent requests the database has the last word: the unique pending index
+ * on duplicates, the quota trigger (migration 0006) on the membership quota.
  */
 import type { Principal } from "../auth/principal";
 import type { Role } from "../contract/roles";
 import { runBatch } from "../db/batch";
-import type { Database } from "../db/client";
 import { ReadBatch } from "../db/prepared";
 import type { InvitationRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
 import { accessReads, decideAccess } from "../organizations/access";
 import type { Permission } from "../organizations/permissions";
-import { memberCountRead } from "../organizations/repository";
 import { paramError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { fail, ok, type Result } from "../shared/result";
 import { anyEndpointRead } from "../webhooks/repository";
-import { statusCountReads, totalFor } from "./counts";
 import {
-  addTakenAddressReads,
-  expireLapsedForAddresses,
-  findPendingAddresses,
-  insertInvitations,
-} from "./repository";
+  addRefusalReads,
+  duplicateRecord,
+  QUOTA_TRIGGER_MESSAGE,
+  quotaCounts,
+  quotaError,
+} from "./refusals";
+import { expireLapsedForAddresses, findPendingAddresses, insertInvitations } from "./repository";
 import { expiresAtFrom, isValidEmail, normalizeEmail } from "./rules";
 
 export interface NewInvitation {
@@ -72,7 +72,13 @@ export async function createInvitations(
   const checked = checkRequest(deps, items);
   if (!checked.ok) return checked;
   const batch = new ReadBatch();
-  const refusal = addRefusalReads(batch, deps, organization.id, checked.value);
+  const refusal = addRefusalReads(
+    batch,
+    deps.db,
+    organization.id,
+    checked.value.emails,
+    checked.value.now,
+  );
   await batch.run(deps.db);
   const refused = refusal(organization);
   if (refused) return fail(refused);
@@ -107,7 +113,13 @@ export async function createInvitationsWithAccess(
   const organizationRows = batch.add(organizationRead);
   const membershipRows = batch.add(membershipRead);
   const endpoints = batch.add(anyEndpointRead(db));
-  const refusal = addRefusalReads(batch, deps, organizationId, checked.value);
+  const refusal = addRefusalReads(
+    batch,
+    db,
+    organizationId,
+    checked.value.emails,
+    checked.value.now,
+  );
   await batch.run(db);
 
   const access = decideAccess(principal, permission, organizationRows()[0], membershipRows()[0]);
@@ -142,7 +154,7 @@ async function write(
     // 0006). Either is reported as the refusal it is.
     if (raisedBy(err, QUOTA_TRIGGER_MESSAGE)) {
       return fail(
-        quotaError(organization, items.length, await quotaCounts(deps, organization.id, now)),
+        quotaError(organization, items.length, await quotaCounts(deps.db, organization.id, now)),
       );
     }
     if (!raisedBy(err, "UNIQUE constraint failed")) throw err;
@@ -210,86 +222,6 @@ function checkRedirects(items: readonly NewInvitation[], allowed: readonly strin
   }
   return null;
 }
-
-/**
- * Adds what the refusals need to `batch` (taken addresses, and the quota's member and pending
- * counts); the function it returns names the first reason these addresses cannot be invited, if
- * any, once the batch has run.
- */
-function addRefusalReads(batch: ReadBatch, deps: Deps, organizationId: string, checked: Checked) {
-  const { db } = deps;
-  const taken = addTakenAddressReads(batch, db, organizationId, checked.emails, checked.now);
-  const quota = addQuotaReads(batch, db, organizationId, checked.now);
-  return (organization: OrganizationRow) => {
-    const { pending, members } = taken();
-    if (members.length > 0) {
-      return {
-        code: "already_a_member_in_organization" as const,
-        message: "already a member",
-        longMessage: `These addresses already belong to members: ${members.join(", ")}.`,
-        meta: { email_addresses: members },
-      };
-    }
-    if (pending.length > 0) return duplicateRecord(pending);
-    return quotaExceeded(organization, checked.emails.length, quota());
-  };
-}
-
-interface QuotaCounts {
-  members: number;
-  pending: number;
-}
-
-/** Clerk's rule: members plus pending invitations may not pass `max_allowed_memberships`. */
-function quotaExceeded(organization: OrganizationRow, adding: number, counts: QuotaCounts) {
-  const max = organization.maxAllowedMemberships;
-  if (max <= 0 || counts.members + counts.pending + adding <= max) return null;
-  return quotaError(organization, adding, counts);
-}
-
-/** Adds the counts the quota is judged on to `batch`; the getter answers once it has run. */
-function addQuotaReads(batch: ReadBatch, db: Database, organizationId: string, now: number) {
-  const memberCount = batch.add(memberCountRead(db, organizationId));
-  const counts = statusCountReads(db, organizationId, now);
-  const stored = batch.add(counts.stored);
-  const lapsed = batch.add(counts.lapsed);
-  return (): QuotaCounts => ({
-    members: memberCount()[0]?.n ?? 0,
-    pending: totalFor(["pending"], { stored: stored(), lapsed: lapsed()[0]?.n ?? 0 }),
-  });
-}
-
-/** The quota's counts as they are now (after the trigger refused a write). */
-async function quotaCounts(deps: Deps, organizationId: string, now: number): Promise<QuotaCounts> {
-  const batch = new ReadBatch();
-  const counts = addQuotaReads(batch, deps.db, organizationId, now);
-  await batch.run(deps.db);
-  return counts();
-}
-
-function quotaError(
-  organization: OrganizationRow,
-  adding: number,
-  { members, pending }: QuotaCounts,
-) {
-  const max = organization.maxAllowedMemberships;
-  return {
-    code: "organization_membership_quota_exceeded" as const,
-    message: "membership quota exceeded",
-    longMessage: `This organization allows ${max} memberships; it has ${members} members and ${pending} pending invitations, so ${adding} more would pass the limit.`,
-    meta: { max_allowed_memberships: max, members, pending_invitations: pending },
-  };
-}
-
-const duplicateRecord = (emails: string[]) => ({
-  code: "duplicate_record" as const,
-  message: "duplicate invitation",
-  longMessage: `A pending invitation already exists for: ${emails.join(", ")}.`,
-  meta: { email_addresses: emails },
-});
-
-/** What the quota trigger (migration 0006) aborts with. */
-const QUOTA_TRIGGER_MESSAGE = "organization_membership_quota_exceeded";
 
 /** Whether a D1 error carries SQLite's message `text` (a constraint, or a trigger's RAISE). */
 function raisedBy(err: unknown, text: string): boolean {
