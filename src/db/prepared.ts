@@ -3,7 +3,9 @@
  * builder to SQL on every call, and on the hot reads (the caller's access, a list page and its
  * total) that compilation was the largest share of the request's CPU after D1 itself. A shape is
  * built with placeholders under a key naming everything that changes its SQL; each request fills
- * the placeholders and runs the bound statements, alone or as one D1 batch.
+ * the placeholders and runs the bound statements, alone or as one D1 batch. Keys come from code,
+ * never from raw input (a list's shape is one of at most 32 status sets × address filter or not
+ * × 4 orders), so the cache cannot grow with traffic.
  */
 import { fillPlaceholders, type Query } from "drizzle-orm";
 import type { PreparedQueryConfig, SQLitePreparedQuery } from "drizzle-orm/sqlite-core";
