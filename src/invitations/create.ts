@@ -12,17 +12,12 @@ import type { InvitationRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
 import { accessReads, decideAccess } from "../organizations/access";
 import type { Permission } from "../organizations/permissions";
+import { readSeats } from "../organizations/seats";
 import { paramError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { fail, ok, type Result } from "../shared/result";
 import { anyEndpointRead } from "../webhooks/repository";
-import {
-  addRefusalReads,
-  duplicateRecord,
-  QUOTA_TRIGGER_MESSAGE,
-  quotaCounts,
-  quotaError,
-} from "./refusals";
+import { addRefusalReads, duplicateRecord, QUOTA_TRIGGER_MESSAGE, quotaError } from "./refusals";
 import { expireLapsedForAddresses, findPendingAddresses, insertInvitations } from "./repository";
 import { expiresAtFrom, isValidEmail, normalizeEmail } from "./rules";
 
@@ -154,7 +149,7 @@ async function write(
     // 0006). Either is reported as the refusal it is.
     if (raisedBy(err, QUOTA_TRIGGER_MESSAGE)) {
       return fail(
-        quotaError(organization, items.length, await quotaCounts(deps.db, organization.id, now)),
+        quotaError(organization, items.length, await readSeats(deps.db, organization.id, now)),
       );
     }
     if (!raisedBy(err, "UNIQUE constraint failed")) throw err;

@@ -4,10 +4,9 @@
  * (migration 0006) holds the same quota inside the write itself.
  */
 import type { Database } from "../db/client";
-import { ReadBatch } from "../db/prepared";
+import type { ReadBatch } from "../db/prepared";
 import type { OrganizationRow } from "../db/schema";
-import { memberCountRead } from "../organizations/repository";
-import { statusCountReads, totalFor } from "./counts";
+import { addSeatReads, type Seats } from "../organizations/seats";
 import { addTakenAddressReads } from "./repository";
 
 /**
@@ -23,7 +22,7 @@ export function addRefusalReads(
   now: number,
 ) {
   const taken = addTakenAddressReads(batch, db, organizationId, emails, now);
-  const quota = addQuotaReads(batch, db, organizationId, now);
+  const seats = addSeatReads(batch, db, organizationId, now);
   return (organization: OrganizationRow) => {
     const { pending, members } = taken();
     if (members.length > 0) {
@@ -35,50 +34,21 @@ export function addRefusalReads(
       };
     }
     if (pending.length > 0) return duplicateRecord(pending);
-    return quotaExceeded(organization, emails.length, quota());
+    return quotaExceeded(organization, emails.length, seats());
   };
 }
 
-interface QuotaCounts {
-  members: number;
-  pending: number;
-}
-
 /** Clerk's rule: members plus pending invitations may not pass `max_allowed_memberships`. */
-function quotaExceeded(organization: OrganizationRow, adding: number, counts: QuotaCounts) {
+function quotaExceeded(organization: OrganizationRow, adding: number, seats: Seats) {
   const max = organization.maxAllowedMemberships;
-  if (max <= 0 || counts.members + counts.pending + adding <= max) return null;
-  return quotaError(organization, adding, counts);
-}
-
-/** Adds the counts the quota is judged on to `batch`; the getter answers once it has run. */
-function addQuotaReads(batch: ReadBatch, db: Database, organizationId: string, now: number) {
-  const memberCount = batch.add(memberCountRead(db, organizationId));
-  const counts = statusCountReads(db, organizationId, now);
-  const stored = batch.add(counts.stored);
-  const lapsed = batch.add(counts.lapsed);
-  return (): QuotaCounts => ({
-    members: memberCount()[0]?.n ?? 0,
-    pending: totalFor(["pending"], { stored: stored(), lapsed: lapsed()[0]?.n ?? 0 }),
-  });
-}
-
-/** The quota's counts as they are now (after the trigger refused a write). */
-export async function quotaCounts(
-  db: Database,
-  organizationId: string,
-  now: number,
-): Promise<QuotaCounts> {
-  const batch = new ReadBatch();
-  const counts = addQuotaReads(batch, db, organizationId, now);
-  await batch.run(db);
-  return counts();
+  if (max <= 0 || seats.members + seats.pendingInvitations + adding <= max) return null;
+  return quotaError(organization, adding, seats);
 }
 
 export function quotaError(
   organization: OrganizationRow,
   adding: number,
-  { members, pending }: QuotaCounts,
+  { members, pendingInvitations: pending }: Seats,
 ) {
   const max = organization.maxAllowedMemberships;
   return {

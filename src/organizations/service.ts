@@ -1,21 +1,24 @@
 /**
  * Organizations and memberships: creation, reads with counts, adding and removing members.
  */
+import type { Principal } from "../auth/principal";
 import type { Role } from "../contract/roles";
+import { ReadBatch } from "../db/prepared";
 import type { MembershipRow, OrganizationRow } from "../db/schema";
 import type { Deps } from "../deps";
-import { countPendingInvitations } from "../invitations/counts";
 import { isValidEmail, normalizeEmail } from "../invitations/rules";
 import { notFound, paramError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { fail, ok, type Result } from "../shared/result";
+import { accessReads, decideAccess } from "./access";
+import type { Permission } from "./permissions";
 import {
-  countMembers,
   deleteMembership,
   insertMembershipIfAbsent,
   insertOrganizationWithCreator,
   isSlugTaken,
 } from "./repository";
+import { addSeatReads, readSeats, type Seats } from "./seats";
 
 export interface CreateOrganizationInput {
   name: string;
@@ -79,12 +82,25 @@ export async function createOrganization(
   return ok(org);
 }
 
-export async function organizationCounts(deps: Deps, organizationId: string) {
-  const [members, pendingInvitations] = await Promise.all([
-    countMembers(deps.db, organizationId),
-    countPendingInvitations(deps.db, organizationId, deps.now()),
-  ]);
-  return { members, pendingInvitations };
+export const organizationCounts = (deps: Deps, organizationId: string): Promise<Seats> =>
+  readSeats(deps.db, organizationId, deps.now());
+
+/** The organization with its seats, and the caller's access to it: one round trip. */
+export async function organizationWithSeats(
+  deps: Deps,
+  principal: Principal,
+  organizationId: string,
+  permission: Permission,
+): Promise<Result<{ organization: OrganizationRow; seats: Seats }>> {
+  const batch = new ReadBatch();
+  const [organizationRead, membershipRead] = accessReads(deps.db, principal, organizationId);
+  const organizationRows = batch.add(organizationRead);
+  const membershipRows = batch.add(membershipRead);
+  const seats = addSeatReads(batch, deps.db, organizationId, deps.now());
+  await batch.run(deps.db);
+  const access = decideAccess(principal, permission, organizationRows()[0], membershipRows()[0]);
+  if (!access.ok) return access;
+  return ok({ organization: access.value.organization, seats: seats() });
 }
 
 export interface AddMembershipInput {

@@ -3,12 +3,16 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { OrganizationSchema } from "../contract/objects";
-import { audienceOf, requireOrganization } from "../http/access";
+import { audienceOf } from "../http/access";
 import { unwrap } from "../http/errors";
 import { DisplayNameSchema, MetadataSchema } from "../http/limits";
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from "../http/router";
 import { presentOrganization } from "../organizations/presenter";
-import { createOrganization, organizationCounts } from "../organizations/service";
+import {
+  createOrganization,
+  organizationCounts,
+  organizationWithSeats,
+} from "../organizations/service";
 
 export const CreateOrganizationBodySchema = z.object({
   name: DisplayNameSchema,
@@ -86,7 +90,13 @@ export const organizationsRoutes = createRouter()
   })
   .openapi(getOrganizationRoute, async (c) => {
     const { organization_id } = c.req.valid("param");
-    const { organization } = await requireOrganization(c, organization_id, "org:sys_profile:read");
-    const counts = await organizationCounts(c.get("deps"), organization.id);
-    return c.json(presentOrganization(organization, counts, audienceOf(c)), 200);
+    const { organization, seats } = unwrap(
+      await organizationWithSeats(
+        c.get("deps"),
+        c.get("principal"),
+        organization_id,
+        "org:sys_profile:read",
+      ),
+    );
+    return c.json(presentOrganization(organization, seats, audienceOf(c)), 200);
   });
