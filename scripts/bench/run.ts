@@ -135,12 +135,6 @@ function stopWorker(child: ChildProcess) {
   }
 }
 
-async function load(path: string) {
-  const runs: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await once(path));
-  return summary(runs);
-}
-
 /**
  * Throughput of each path as a ratio to `/healthz`, measured in alternation: every run of a path
  * sits between two baseline runs and is divided by their mean, so the machine's drift over the
@@ -293,18 +287,33 @@ async function main() {
     const dispatchMs = performance.now() - sendStart;
 
     console.log("measuring growth…");
-    const growth = [];
-    for (const org of BENCH_ORGS) {
-      const l = await load(`/v1/organizations/${org.id}/invitations?initialPage=1&pageSize=20`);
-      const c = await load(`/v1/organizations/${org.id}`);
-      growth.push({
+    // The sizes take turns, forwards then backwards, so the machine's drift over these minutes
+    // does not pile onto whichever size is measured last.
+    const growthRuns = new Map<string, { list: Sample[]; count: Sample[] }>(
+      BENCH_ORGS.map((org) => [org.id, { list: [], count: [] }]),
+    );
+    for (let i = 0; i < RUNS; i++) {
+      const order = i % 2 === 0 ? [...BENCH_ORGS] : [...BENCH_ORGS].reverse();
+      for (const org of order) {
+        const runs = growthRuns.get(org.id);
+        runs?.list.push(
+          await once(`/v1/organizations/${org.id}/invitations?initialPage=1&pageSize=20`),
+        );
+        runs?.count.push(await once(`/v1/organizations/${org.id}`));
+      }
+    }
+    const growth = BENCH_ORGS.map((org) => {
+      const runs = growthRuns.get(org.id) ?? { list: [], count: [] };
+      const l = summary(runs.list);
+      const c = summary(runs.count);
+      return {
         invitations: org.size,
         list_p50_ms: l.p50_ms,
         list_rps: l.rps,
         count_p50_ms: c.p50_ms,
         count_rps: c.rps,
-      });
-    }
+      };
+    });
 
     const bulkMs = median(bulkTimes);
     const results = {
