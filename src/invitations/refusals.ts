@@ -22,7 +22,7 @@ export function addRefusalReads(
   now: number,
 ) {
   const taken = addTakenAddressReads(batch, db, organizationId, emails, now);
-  const seats = addSeatReads(batch, db, organizationId, now);
+  const seats = addSeatReads(batch, db, organizationId, now, "quota");
   return (organization: OrganizationRow) => {
     const { pending, members } = taken();
     if (members.length > 0) {

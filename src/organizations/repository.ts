@@ -1,7 +1,7 @@
 /**
  * Organization and membership data access, one intent-named function per question.
  */
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, gt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { bindRead, runRead, runReads } from "../db/prepared";
 import { type MembershipRow, memberships, type OrganizationRow, organizations } from "../db/schema";
@@ -102,6 +102,39 @@ export const memberCountRead = (db: Database, organizationId: string) =>
         .select({ n: count() })
         .from(memberships)
         .where(eq(memberships.organizationId, sql.placeholder("organizationId")))
+        .prepare(),
+    { organizationId },
+  );
+
+/**
+ * The member count the quota check needs, and only then: for an organization without a quota
+ * (0) the condition fails before a single membership is walked, so a create in a large
+ * organization does not pay (D1 bills rows read) for counting members nobody asked about.
+ */
+export const quotaMemberCountRead = (db: Database, organizationId: string) =>
+  bindRead(
+    db,
+    "memberships.countUnderQuota",
+    () =>
+      db
+        .select({ n: count() })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.organizationId, sql.placeholder("organizationId")),
+            exists(
+              db
+                .select({ id: organizations.id })
+                .from(organizations)
+                .where(
+                  and(
+                    eq(organizations.id, sql.placeholder("organizationId")),
+                    gt(organizations.maxAllowedMemberships, 0),
+                  ),
+                ),
+            ),
+          ),
+        )
         .prepare(),
     { organizationId },
   );

@@ -5,21 +5,29 @@
 import type { Database } from "../db/client";
 import { ReadBatch } from "../db/prepared";
 import { statusCountReads, totalFor } from "../invitations/counts";
-import { memberCountRead } from "./repository";
+import { memberCountRead, quotaMemberCountRead } from "./repository";
 
 export interface Seats {
   members: number;
   pendingInvitations: number;
 }
 
-/** Adds the seat counts to `batch`; the getter answers once the batch has run. */
+/**
+ * Adds the seat counts to `batch`; the getter answers once the batch has run. For the quota
+ * check, members are counted only when the organization has a quota (0 members otherwise).
+ */
 export function addSeatReads(
   batch: ReadBatch,
   db: Database,
   organizationId: string,
   now: number,
+  purpose: "display" | "quota" = "display",
 ): () => Seats {
-  const members = batch.add(memberCountRead(db, organizationId));
+  const members = batch.add(
+    purpose === "quota"
+      ? quotaMemberCountRead(db, organizationId)
+      : memberCountRead(db, organizationId),
+  );
   const counts = statusCountReads(db, organizationId, now);
   const stored = batch.add(counts.stored);
   const lapsed = batch.add(counts.lapsed);

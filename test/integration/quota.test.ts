@@ -2,8 +2,11 @@
  * `max_allowed_memberships`: members plus pending invitations may not pass it (Clerk's rule). A
  * request that would pass it is 403 `organization_membership_quota_exceeded` and creates nothing.
  */
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { InvitationJson } from "../../src/contract/objects";
+import { openDatabase } from "../../src/db/client";
+import { quotaMemberCountRead } from "../../src/organizations/repository";
 import { backend, call, json, session } from "../support/api";
 import { addMember, createOrganization, email, invite, unique } from "../support/fixtures";
 import { errorOf } from "../support/invitee";
@@ -141,5 +144,26 @@ describe("the membership quota, bulk creation", () => {
     expect((await errorOf(await createOne(org.id), 403)).code).toBe(
       "organization_membership_quota_exceeded",
     );
+  });
+});
+
+describe("the membership quota's cost", () => {
+  /** Rows D1 reads to answer the quota check's member count for the organization. */
+  async function memberRowsRead(orgId: string): Promise<number> {
+    const { query } = quotaMemberCountRead(openDatabase(env.DB), orgId);
+    const result = await env.DB.prepare(query.sql)
+      .bind(...query.params)
+      .all();
+    return result.meta.rows_read;
+  }
+
+  it("counts members only for an organization that has a quota", async () => {
+    const free = await createOrganization();
+    const limited = await limitedOrganization(100);
+    for (const org of [free, limited]) {
+      for (let i = 0; i < 20; i++) await addMember(org.id, unique("user_m"), "basic_member");
+    }
+    expect(await memberRowsRead(limited.id), "21 members walked").toBeGreaterThanOrEqual(21);
+    expect(await memberRowsRead(free.id), "no membership walked").toBeLessThan(5);
   });
 });
