@@ -7,7 +7,7 @@
 import { and, count, eq, lte, sql } from "drizzle-orm";
 import type { InvitationStatus } from "../contract/roles";
 import type { Database } from "../db/client";
-import { bindRead, runReads } from "../db/prepared";
+import { bindRead } from "../db/prepared";
 import { invitationStatusCounts, invitations } from "../db/schema";
 
 export function statusCountReads(db: Database, organizationId: string, now: number) {
@@ -60,14 +60,4 @@ export function totalFor(statuses: readonly InvitationStatus[], counts: StatusCo
   };
   if (statuses.length === 0) return [...stored.values()].reduce((a, b) => a + b, 0);
   return [...new Set(statuses)].reduce((sum, s) => sum + shown(s), 0);
-}
-
-export async function countPendingInvitations(
-  db: Database,
-  organizationId: string,
-  now: number,
-): Promise<number> {
-  const { stored, lapsed } = statusCountReads(db, organizationId, now);
-  const [storedRows, lapsedRows] = await runReads(db, [stored, lapsed]);
-  return totalFor(["pending"], { stored: storedRows, lapsed: lapsedRows[0]?.n ?? 0 });
 }

@@ -139,11 +139,6 @@ export const quotaMemberCountRead = (db: Database, organizationId: string) =>
     { organizationId },
   );
 
-export async function countMembers(db: Database, organizationId: string): Promise<number> {
-  const [row] = await runRead(db, memberCountRead(db, organizationId));
-  return row?.n ?? 0;
-}
-
 export async function listMembershipsPage(
   db: Database,
   organizationId: string,
